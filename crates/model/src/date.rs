@@ -49,8 +49,12 @@ static ERA: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 /// An ISO date-time, as some tools write a date cell's text.
-static DATETIME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{4})-(\d{2})-(\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$").unwrap());
+static DATETIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(\d{4})-(\d{2})-(\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$",
+    )
+    .unwrap()
+});
 
 /// Parses a date written in any of the forms seen on AMED forms.
 ///
@@ -73,9 +77,14 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, DateError> {
     };
     let ymd = |y: i32, m: &str, d: &str| -> Result<NaiveDate, DateError> {
         let (m, d) = (m.parse::<u32>().unwrap_or(0), d.parse::<u32>().unwrap_or(0));
-        NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| fail(&format!("no day {d} in month {m} of {y}")))
+        NaiveDate::from_ymd_opt(y, m, d)
+            .ok_or_else(|| fail(&format!("no day {d} in month {m} of {y}")))
     };
-    if let Some(c) = GREGORIAN.captures(s).or_else(|| COMPACT.captures(s)).or_else(|| DATETIME.captures(s)) {
+    if let Some(c) = GREGORIAN
+        .captures(s)
+        .or_else(|| COMPACT.captures(s))
+        .or_else(|| DATETIME.captures(s))
+    {
         let year: i32 = c[1].parse().map_err(|_| fail("bad year"))?;
         return ymd(year, &c[2], &c[3]);
     }
@@ -86,7 +95,11 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, DateError> {
             .find(|(name, letter, _)| *name == era || era.eq_ignore_ascii_case(&letter.to_string()))
             .copied()
             .ok_or_else(|| fail("unknown era"))?;
-        let era_year: i32 = if &c[2] == "元" { 1 } else { c[2].parse().map_err(|_| fail("bad era year"))? };
+        let era_year: i32 = if &c[2] == "元" {
+            1
+        } else {
+            c[2].parse().map_err(|_| fail("bad era year"))?
+        };
         if era_year < 1 {
             return Err(fail(&format!("{name} has no year {era_year}")));
         }
@@ -112,7 +125,8 @@ pub fn date_from_excel_serial(serial: f64) -> Option<NaiveDate> {
     if !(61.0..2_958_466.0).contains(&serial) {
         return None;
     }
-    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(serial.floor() as u64))
+    NaiveDate::from_ymd_opt(1899, 12, 30)?
+        .checked_add_days(chrono::Days::new(serial.floor() as u64))
 }
 
 #[cfg(test)]
@@ -155,11 +169,23 @@ mod tests {
 
     #[test]
     fn impossible_dates_are_refused_with_a_reason() {
-        for text in ["2023/13/40", "2023/2/30", "令和0年1月1日", "令和1年4月1日", "R5", "来年度", "", "2023年4月"] {
+        for text in [
+            "2023/13/40",
+            "2023/2/30",
+            "令和0年1月1日",
+            "令和1年4月1日",
+            "R5",
+            "来年度",
+            "",
+            "2023年4月",
+        ] {
             let err = parse_date(text).unwrap_err();
             assert!(err.to_string().contains("is not a date"), "{text}: {err}");
         }
-        assert!(parse_date("2023/13/40").unwrap_err().to_string().starts_with("'2023/13/40' is not a date"));
+        assert!(parse_date("2023/13/40")
+            .unwrap_err()
+            .to_string()
+            .starts_with("'2023/13/40' is not a date"));
     }
 
     #[test]

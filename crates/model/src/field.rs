@@ -69,7 +69,11 @@ impl fmt::Display for Value {
             Value::Text(s) => f.write_str(s),
             Value::Date(d) => write!(f, "{d}"),
             Value::Integer(n) => write!(f, "{n}"),
-            Value::Bool(b) => f.write_str(if *b { "あり/可 (yes)" } else { "なし/否 (no)" }),
+            Value::Bool(b) => f.write_str(if *b {
+                "あり/可 (yes)"
+            } else {
+                "なし/否 (no)"
+            }),
             Value::Sharing(v) => write!(f, "{} ({})", v.label_ja(), v.label_en()),
             Value::Subject(v) => write!(f, "{} ({})", v.label_ja(), v.label_en()),
             Value::Class(v) => write!(f, "{} ({})", v.label_ja(), v.label_en()),
@@ -247,7 +251,12 @@ fn text(v: &Option<String>) -> Option<Value> {
     v.clone().map(Value::Text)
 }
 
-fn person_fields(p: &Person, entity: Entity, map: [Field; 9], out: &mut Vec<(Field, Entity, Value)>) {
+fn person_fields(
+    p: &Person,
+    entity: Entity,
+    map: [Field; 9],
+    out: &mut Vec<(Field, Entity, Value)>,
+) {
     let c = &p.contact;
     let values = [
         text(&p.institution),
@@ -315,16 +324,26 @@ impl Dmp {
             out.push((Field::Created, Entity::Dmp, Value::Date(d)));
         }
         let project: [(Field, Option<Value>); 8] = [
-            (Field::GrantNumber, Some(Value::Text(p.grant_number.clone())).filter(|_| !p.grant_number.is_empty())),
+            (
+                Field::GrantNumber,
+                Some(Value::Text(p.grant_number.clone())).filter(|_| !p.grant_number.is_empty()),
+            ),
             (Field::ProgramOwnNumber, text(&p.program_own_number)),
             (Field::ProjectName, text(&p.project_name)),
             (Field::BusinessName, text(&p.business_name)),
             (Field::ProgramName, text(&p.program_name)),
-            (Field::ProjectTitle, Some(Value::Text(p.title.clone())).filter(|_| !p.title.is_empty())),
+            (
+                Field::ProjectTitle,
+                Some(Value::Text(p.title.clone())).filter(|_| !p.title.is_empty()),
+            ),
             (Field::ProjectStart, p.start.map(Value::Date)),
             (Field::ProjectEnd, p.end.map(Value::Date)),
         ];
-        out.extend(project.into_iter().filter_map(|(f, v)| v.map(|v| (f, Entity::Project, v))));
+        out.extend(
+            project
+                .into_iter()
+                .filter_map(|(f, v)| v.map(|v| (f, Entity::Project, v))),
+        );
         person_fields(&self.pi, Entity::Pi, PI_FIELDS, &mut out);
         for ds in &self.datasets {
             dataset_fields(ds, &mut out);
@@ -342,14 +361,28 @@ impl Dmp {
             ];
             // A person who may not be published stays private whole: the row
             // would name them even without the name cell.
-            let vis = if s.publishable == Some(false) { Visibility::Private } else { Visibility::Public };
+            let vis = if s.publishable == Some(false) {
+                Visibility::Private
+            } else {
+                Visibility::Public
+            };
             staff_out.extend(row.into_iter().filter_map(|(field, v)| {
-                v.map(|value| FieldValue { field, entity, value, visibility: vis })
+                v.map(|value| FieldValue {
+                    field,
+                    entity,
+                    value,
+                    visibility: vis,
+                })
             }));
         }
         let mut values: Vec<FieldValue> = out
             .into_iter()
-            .map(|(field, entity, value)| FieldValue { field, entity, value, visibility: field.visibility() })
+            .map(|(field, entity, value)| FieldValue {
+                field,
+                entity,
+                value,
+                visibility: field.visibility(),
+            })
             .collect();
         values.extend(staff_out);
         values
@@ -358,7 +391,14 @@ impl Dmp {
     /// Sets one field's value: the inverse of [`Dmp::fields`], for readers
     /// that see a plan as a list of field values (RDF, tables).
     pub fn set(&mut self, entity: Entity, field: Field, value: Value) -> Result<(), SetError> {
-        let wrong = || SetError(format!("{} cannot hold {:?} for {:?}", field.key(), value, entity));
+        let wrong = || {
+            SetError(format!(
+                "{} cannot hold {:?} for {:?}",
+                field.key(),
+                value,
+                entity
+            ))
+        };
         let as_text = |v: &Value| match v {
             Value::Text(s) => Some(s.clone()),
             _ => None,
@@ -373,7 +413,9 @@ impl Dmp {
                 match (f, &value) {
                     (Field::GrantNumber, Value::Text(s)) => p.grant_number = s.clone(),
                     (Field::ProjectTitle, Value::Text(s)) => p.title = s.clone(),
-                    (Field::ProgramOwnNumber, Value::Text(s)) => p.program_own_number = Some(s.clone()),
+                    (Field::ProgramOwnNumber, Value::Text(s)) => {
+                        p.program_own_number = Some(s.clone())
+                    }
                     (Field::ProjectName, Value::Text(s)) => p.project_name = Some(s.clone()),
                     (Field::BusinessName, Value::Text(s)) => p.business_name = Some(s.clone()),
                     (Field::ProgramName, Value::Text(s)) => p.program_name = Some(s.clone()),
@@ -387,11 +429,16 @@ impl Dmp {
                 *person_slot(&mut self.pi, i) = Some(as_text(&value).ok_or_else(wrong)?);
             }
             (Entity::DataManager(n), f) => {
-                let i = MANAGER_FIELDS.iter().position(|x| *x == f).ok_or_else(wrong)?;
+                let i = MANAGER_FIELDS
+                    .iter()
+                    .position(|x| *x == f)
+                    .ok_or_else(wrong)?;
                 let ds = self.dataset_mut(n);
                 *person_slot(&mut ds.manager, i) = Some(as_text(&value).ok_or_else(wrong)?);
             }
-            (Entity::Dataset(n), f) => set_dataset(self.dataset_mut(n), f, value.clone()).map_err(|_| wrong())?,
+            (Entity::Dataset(n), f) => {
+                set_dataset(self.dataset_mut(n), f, value.clone()).map_err(|_| wrong())?
+            }
             (Entity::Staff(i), f) => {
                 let idx = (i as usize).checked_sub(1).ok_or_else(wrong)?;
                 if self.staff.len() <= idx {
@@ -419,7 +466,13 @@ impl Dmp {
             Some(p) => p,
             None => {
                 let at = self.datasets.partition_point(|d| d.number < number);
-                self.datasets.insert(at, Dataset { number, ..Dataset::default() });
+                self.datasets.insert(
+                    at,
+                    Dataset {
+                        number,
+                        ..Dataset::default()
+                    },
+                );
                 at
             }
         };
@@ -439,8 +492,14 @@ fn dataset_fields(ds: &Dataset, out: &mut Vec<(Field, Entity, Value)>) {
         (Field::DatasetSizePerFile, text(&ds.size_per_file)),
         (Field::DatasetSharing, ds.sharing.map(Value::Sharing)),
         (Field::DatasetExternalParties, text(&ds.external_parties)),
-        (Field::DatasetRestrictionReason, text(&ds.restriction_reason)),
-        (Field::DatasetPublicationDate, ds.publication_date.map(Value::Date)),
+        (
+            Field::DatasetRestrictionReason,
+            text(&ds.restriction_reason),
+        ),
+        (
+            Field::DatasetPublicationDate,
+            ds.publication_date.map(Value::Date),
+        ),
         (Field::DatasetConsent, ds.consent.map(Value::Bool)),
         (Field::DatasetConsentDocuments, text(&ds.consent_documents)),
         (Field::DatasetRepositoryInfo, text(&ds.repository_info)),
@@ -449,7 +508,12 @@ fn dataset_fields(ds: &Dataset, out: &mut Vec<(Field, Entity, Value)>) {
         (Field::DatasetDoi, text(&ds.doi)),
     ];
     out.extend(values.into_iter().filter_map(|(f, v)| v.map(|v| (f, e, v))));
-    person_fields(&ds.manager, Entity::DataManager(ds.number), MANAGER_FIELDS, out);
+    person_fields(
+        &ds.manager,
+        Entity::DataManager(ds.number),
+        MANAGER_FIELDS,
+        out,
+    );
 }
 
 fn set_dataset(ds: &mut Dataset, field: Field, value: Value) -> Result<(), ()> {
@@ -490,21 +554,39 @@ mod tests {
             sharing: Some(SharingMethod::RestrictedPublication),
             manager: Person {
                 name: Some("佐藤".into()),
-                contact: Contact { phone: Some("03-0000-0000".into()), ..Contact::default() },
+                contact: Contact {
+                    phone: Some("03-0000-0000".into()),
+                    ..Contact::default()
+                },
                 ..Person::default()
             },
             ..Dataset::default()
         });
-        dmp.staff.push(StaffMember { name: Some("公開さん".into()), publishable: Some(true), ..Default::default() });
-        dmp.staff.push(StaffMember { name: Some("非公開さん".into()), publishable: Some(false), ..Default::default() });
+        dmp.staff.push(StaffMember {
+            name: Some("公開さん".into()),
+            publishable: Some(true),
+            ..Default::default()
+        });
+        dmp.staff.push(StaffMember {
+            name: Some("非公開さん".into()),
+            publishable: Some(false),
+            ..Default::default()
+        });
         dmp
     }
 
     #[test]
     fn every_contact_field_is_private_and_nothing_else_is() {
         for f in Field::ALL {
-            let contact = ["postal_code", "address", "phone", "extension", "email"].iter().any(|k| f.key().ends_with(k));
-            assert_eq!(f.visibility() == Visibility::Private, contact, "{}", f.key());
+            let contact = ["postal_code", "address", "phone", "extension", "email"]
+                .iter()
+                .any(|k| f.key().ends_with(k));
+            assert_eq!(
+                f.visibility() == Visibility::Private,
+                contact,
+                "{}",
+                f.key()
+            );
         }
     }
 
@@ -518,10 +600,16 @@ mod tests {
     #[test]
     fn unpublishable_staff_rows_are_private_whole() {
         let values = sample().fields();
-        let hidden: Vec<_> = values.iter().filter(|v| v.entity == Entity::Staff(2)).collect();
+        let hidden: Vec<_> = values
+            .iter()
+            .filter(|v| v.entity == Entity::Staff(2))
+            .collect();
         assert!(!hidden.is_empty());
         assert!(hidden.iter().all(|v| v.visibility == Visibility::Private));
-        assert!(values.iter().filter(|v| v.entity == Entity::Staff(1)).all(|v| v.visibility == Visibility::Public));
+        assert!(values
+            .iter()
+            .filter(|v| v.entity == Entity::Staff(1))
+            .all(|v| v.visibility == Visibility::Public));
     }
 
     #[test]

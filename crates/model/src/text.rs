@@ -58,7 +58,11 @@ mod tests {
             "データシェアリング方法（アクセス権）＊",
         ];
         for v in variants {
-            assert_eq!(normalize_label(v), "データシェアリング方法(アクセス権)", "{v}");
+            assert_eq!(
+                normalize_label(v),
+                "データシェアリング方法(アクセス権)",
+                "{v}"
+            );
         }
     }
 

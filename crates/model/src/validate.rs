@@ -46,8 +46,18 @@ pub struct Issue {
 }
 
 impl Issue {
-    fn new(severity: Severity, field: Option<Field>, entity: Option<Entity>, message: String) -> Self {
-        Issue { severity, field, entity, message }
+    fn new(
+        severity: Severity,
+        field: Option<Field>,
+        entity: Option<Entity>,
+        message: String,
+    ) -> Self {
+        Issue {
+            severity,
+            field,
+            entity,
+            message,
+        }
     }
 }
 
@@ -66,35 +76,77 @@ pub fn validate(dmp: &Dmp, today: NaiveDate) -> Vec<Issue> {
     let p = &dmp.project;
     let grant = p.grant_number.trim();
     if grant.is_empty() {
-        out.push(Issue::new(Error, Some(Field::GrantNumber), Some(Entity::Project), "課題管理番号 is missing; every DMP needs its grant number (e.g. 21ek0109555h0001)".into()));
+        out.push(Issue::new(
+            Error,
+            Some(Field::GrantNumber),
+            Some(Entity::Project),
+            "課題管理番号 is missing; every DMP needs its grant number (e.g. 21ek0109555h0001)"
+                .into(),
+        ));
     } else if !GRANT_NUMBER.is_match(grant) {
-        out.push(Issue::new(Warning, Some(Field::GrantNumber), Some(Entity::Project), format!("課題管理番号 '{grant}' is not of the 16-character form 21ek0109555h0001")));
+        out.push(Issue::new(
+            Warning,
+            Some(Field::GrantNumber),
+            Some(Entity::Project),
+            format!("課題管理番号 '{grant}' is not of the 16-character form 21ek0109555h0001"),
+        ));
     }
     if p.title.trim().is_empty() {
-        out.push(Issue::new(Error, Some(Field::ProjectTitle), Some(Entity::Project), "研究開発課題名 is missing; every DMP needs its project title".into()));
+        out.push(Issue::new(
+            Error,
+            Some(Field::ProjectTitle),
+            Some(Entity::Project),
+            "研究開発課題名 is missing; every DMP needs its project title".into(),
+        ));
     }
     if let (Some(start), Some(end)) = (p.start, p.end) {
         if end < start {
-            out.push(Issue::new(Error, Some(Field::ProjectEnd), Some(Entity::Project), format!("研究終了日 {end} is before 研究開始日 {start}")));
+            out.push(Issue::new(
+                Error,
+                Some(Field::ProjectEnd),
+                Some(Entity::Project),
+                format!("研究終了日 {end} is before 研究開始日 {start}"),
+            ));
         }
     }
     if dmp.datasets.is_empty() {
-        out.push(Issue::new(Error, None, None, "the DMP lists no dataset (section 4 needs at least one データの名称)".into()));
+        out.push(Issue::new(
+            Error,
+            None,
+            None,
+            "the DMP lists no dataset (section 4 needs at least one データの名称)".into(),
+        ));
     }
     let mut seen = HashSet::new();
     for ds in &dmp.datasets {
         let e = Some(Entity::Dataset(ds.number));
         let n = ds.number;
         if !seen.insert(n) {
-            out.push(Issue::new(Error, Some(Field::DatasetNumber), e, format!("dataset No. {n} appears twice; each dataset needs its own No.")));
+            out.push(Issue::new(
+                Error,
+                Some(Field::DatasetNumber),
+                e,
+                format!("dataset No. {n} appears twice; each dataset needs its own No."),
+            ));
         }
         if ds.name.is_none() {
-            out.push(Issue::new(Warning, Some(Field::DatasetName), e, format!("dataset No. {n} has no データの名称")));
+            out.push(Issue::new(
+                Warning,
+                Some(Field::DatasetName),
+                e,
+                format!("dataset No. {n} has no データの名称"),
+            ));
         }
         match ds.sharing {
-            None => out.push(Issue::new(Warning, Some(Field::DatasetSharing), e, format!("dataset No. {n} has no データシェアリング方法"))),
+            None => out.push(Issue::new(
+                Warning,
+                Some(Field::DatasetSharing),
+                e,
+                format!("dataset No. {n} has no データシェアリング方法"),
+            )),
             Some(m) => {
-                let restricted = m.is_restricted_sharing() || matches!(m, SharingMethod::NotPublished | SharingMethod::Other);
+                let restricted = m.is_restricted_sharing()
+                    || matches!(m, SharingMethod::NotPublished | SharingMethod::Other);
                 if restricted && ds.restriction_reason.is_none() {
                     out.push(Issue::new(Warning, Some(Field::DatasetRestrictionReason), e, format!("dataset No. {n} is {} but gives no reason and no time until publication", m.label_ja())));
                 }
@@ -115,10 +167,21 @@ pub fn validate(dmp: &Dmp, today: NaiveDate) -> Vec<Issue> {
                 }
                 if m == SharingMethod::UnrestrictedPublication && ds.doi.is_none() {
                     if let Some(date) = ds.publication_date.filter(|d| *d <= today) {
-                        out.push(Issue::new(Warning, Some(Field::DatasetDoi), e, format!("dataset No. {n} is 非制限公開 since {date} but has no DOIリンク")));
+                        out.push(Issue::new(
+                            Warning,
+                            Some(Field::DatasetDoi),
+                            e,
+                            format!(
+                                "dataset No. {n} is 非制限公開 since {date} but has no DOIリンク"
+                            ),
+                        ));
                     }
                 }
-                if m.is_publication() && ds.repository_name.is_none() && ds.repository_url.is_none() && ds.doi.is_none() {
+                if m.is_publication()
+                    && ds.repository_name.is_none()
+                    && ds.repository_url.is_none()
+                    && ds.doi.is_none()
+                {
                     out.push(Issue::new(Warning, Some(Field::DatasetRepositoryName), e, format!("dataset No. {n} is to be published ({}) but names no repository, URL or DOI", m.label_ja())));
                 }
             }
@@ -159,12 +222,20 @@ mod tests {
     }
 
     fn messages(dmp: &Dmp, sev: Severity) -> Vec<String> {
-        validate(dmp, day(2026, 1, 1)).into_iter().filter(|i| i.severity == sev).map(|i| i.message).collect()
+        validate(dmp, day(2026, 1, 1))
+            .into_iter()
+            .filter(|i| i.severity == sev)
+            .map(|i| i.message)
+            .collect()
     }
 
     #[test]
     fn a_complete_plan_has_no_issue() {
-        assert!(validate(&base(), day(2026, 1, 1)).is_empty(), "{:?}", validate(&base(), day(2026, 1, 1)));
+        assert!(
+            validate(&base(), day(2026, 1, 1)).is_empty(),
+            "{:?}",
+            validate(&base(), day(2026, 1, 1))
+        );
     }
 
     #[test]
@@ -176,7 +247,9 @@ mod tests {
         let errs = messages(&dmp, Severity::Error);
         assert_eq!(errs.len(), 3, "{errs:?}");
         dmp.datasets.clear();
-        assert!(messages(&dmp, Severity::Error).iter().any(|m| m.contains("no dataset")));
+        assert!(messages(&dmp, Severity::Error)
+            .iter()
+            .any(|m| m.contains("no dataset")));
     }
 
     #[test]
@@ -184,7 +257,13 @@ mod tests {
         let mut dmp = base();
         dmp.project.grant_number = "JP21ek0109555".into();
         let w = messages(&dmp, Severity::Warning);
-        assert_eq!(w, vec!["課題管理番号 'JP21ek0109555' is not of the 16-character form 21ek0109555h0001".to_string()]);
+        assert_eq!(
+            w,
+            vec![
+                "課題管理番号 'JP21ek0109555' is not of the 16-character form 21ek0109555h0001"
+                    .to_string()
+            ]
+        );
     }
 
     #[test]
@@ -198,7 +277,10 @@ mod tests {
         dmp.datasets[0].publication_date = Some(day(2026, 4, 1));
         let w = messages(&dmp, Severity::Warning);
         assert_eq!(w.len(), 1);
-        assert!(w[0].contains("later than AMED allows") && w[0].contains("2026-03-31"), "{w:?}");
+        assert!(
+            w[0].contains("later than AMED allows") && w[0].contains("2026-03-31"),
+            "{w:?}"
+        );
     }
 
     #[test]
@@ -206,9 +288,15 @@ mod tests {
         let mut dmp = base();
         dmp.datasets[0].doi = None;
         let w = messages(&dmp, Severity::Warning);
-        assert!(w.iter().any(|m| m.contains("非制限公開 since 2024-04-01 but has no DOI")), "{w:?}");
+        assert!(
+            w.iter()
+                .any(|m| m.contains("非制限公開 since 2024-04-01 but has no DOI")),
+            "{w:?}"
+        );
         // Not yet due: no warning.
         dmp.datasets[0].publication_date = Some(day(2027, 1, 1));
-        assert!(!messages(&dmp, Severity::Warning).iter().any(|m| m.contains("DOI")));
+        assert!(!messages(&dmp, Severity::Warning)
+            .iter()
+            .any(|m| m.contains("DOI")));
     }
 }

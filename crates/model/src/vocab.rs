@@ -16,7 +16,6 @@ pub struct UnknownValue {
     pub expected: Vec<&'static str>,
 }
 
-
 impl fmt::Display for UnknownValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -119,11 +118,17 @@ value_list! {
 impl SharingMethod {
     /// 非制限公開 and 制限公開 publish the data; the other methods do not (yet).
     pub fn is_publication(self) -> bool {
-        matches!(self, Self::UnrestrictedPublication | Self::RestrictedPublication)
+        matches!(
+            self,
+            Self::UnrestrictedPublication | Self::RestrictedPublication
+        )
     }
     /// The two 制限共有 methods, which AMED's rule moves to publication within a deadline.
     pub fn is_restricted_sharing(self) -> bool {
-        matches!(self, Self::RestrictedSharingExternal | Self::RestrictedSharingInternal)
+        matches!(
+            self,
+            Self::RestrictedSharingExternal | Self::RestrictedSharingInternal
+        )
     }
 }
 
@@ -160,11 +165,15 @@ mod tests {
             assert_eq!(m.code().parse::<SharingMethod>().unwrap(), *m);
         }
         assert_eq!(
-            "制限共有(外部関係者と共有)".parse::<SharingMethod>().unwrap(),
+            "制限共有(外部関係者と共有)"
+                .parse::<SharingMethod>()
+                .unwrap(),
             SharingMethod::RestrictedSharingExternal
         );
         assert_eq!(
-            " 制限共有（内部関係者と共有） ".parse::<SharingMethod>().unwrap(),
+            " 制限共有（内部関係者と共有） "
+                .parse::<SharingMethod>()
+                .unwrap(),
             SharingMethod::RestrictedSharingInternal
         );
         assert_eq!(

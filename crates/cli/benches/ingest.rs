@@ -1,0 +1,94 @@
+//! Workbooks per second: parsing alone, and parsing + mapping + storing, over
+//! generated AMED workbooks, measured side by side in one run.
+//!
+//! `cargo bench -p dmpgraph --bench ingest [-- COUNT]` (default 1,000).
+
+use dmpgraph_rdf::{dmp_to_graphs, Base};
+use dmpgraph_store::{RecordKind, RecordWrite, Stores};
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn main() {
+    let count: u64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1000);
+    let dir = tempfile::tempdir().unwrap();
+    let t = Instant::now();
+    let files: Vec<PathBuf> = (0..count)
+        .map(|i| {
+            let path = dir.path().join(format!("gen-{i:06}.xlsx"));
+            dmpgraph_dev::write_xlsx(
+                &dmpgraph_dev::generated_dmp(i),
+                &dmpgraph_dev::generated_style(i),
+                &path,
+            )
+            .unwrap();
+            path
+        })
+        .collect();
+    eprintln!(
+        "generated {count} workbooks in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let base = Base::default();
+
+    // Single-threaded both ways, so the ratio is the cost of storing.
+    let parse = || {
+        let t = Instant::now();
+        let mut datasets = 0;
+        for f in &files {
+            let r = dmpgraph_amed_excel::read_path(f, today).unwrap();
+            assert!(!r.is_rejected(), "{}: {:?}", f.display(), r.problems);
+            datasets += r.dmp.datasets.len();
+        }
+        (t.elapsed().as_secs_f64(), datasets)
+    };
+    let store_dir = tempfile::tempdir().unwrap();
+    let stores = Stores::open(store_dir.path()).unwrap();
+    let parse_and_store = || {
+        let t = Instant::now();
+        let mut quads = 0;
+        for chunk in files.chunks(64) {
+            let mut batch = Vec::with_capacity(chunk.len());
+            for f in chunk {
+                let r = dmpgraph_amed_excel::read_path(f, today).unwrap();
+                let g = dmp_to_graphs(&r.dmp, &base);
+                quads += g.public.len() + g.private.len();
+                batch.push(RecordWrite {
+                    id: r.dmp.id().to_string(),
+                    kind: RecordKind::Dmp,
+                    graph: g.graph,
+                    public: g.public,
+                    private: g.private,
+                    version: r.dmp.version().map(|d| d.to_string()),
+                    source: Some(f.display().to_string()),
+                    summary: serde_json::json!({"title": r.dmp.project.title}),
+                });
+            }
+            stores.write_batch(batch).unwrap();
+        }
+        (t.elapsed().as_secs_f64(), quads)
+    };
+    let (p, datasets) = parse();
+    let (ps, quads) = parse_and_store();
+    let n = count as f64;
+    println!("workbooks: {count} ({datasets} datasets, {quads} quads)");
+    println!(
+        "parse only:          {:>8.1} workbooks/s  ({:.3} ms each)",
+        n / p,
+        p * 1000.0 / n
+    );
+    println!(
+        "parse + map + store: {:>8.1} workbooks/s  ({:.3} ms each)",
+        n / ps,
+        ps * 1000.0 / n
+    );
+    println!("store cost / parse cost: {:.2}", (ps - p) / p);
+    let st = stores.stats().unwrap();
+    println!(
+        "stored: {:?} records, {} public quads, {} private quads",
+        st.records, st.public_quads, st.private_quads
+    );
+}

@@ -1,0 +1,318 @@
+//! `dmpgraph ingest`, `validate`, `show` and `stats` end to end.
+
+mod common;
+
+use common::*;
+use dmpgraph_dev::{write_broken, Broken};
+use dmpgraph_model::Visibility;
+use dmpgraph_rdf::{graphs_to_dmp, Base};
+
+#[test]
+fn ingest_examples_twice_changes_nothing() {
+    let store = tempfile::tempdir().unwrap();
+    let amed = examples().join("amed");
+    let first = run(&["ingest", "--store", s(store.path()), "--json", s(&amed)]);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&first),
+        stderr(&first)
+    );
+    let report = json(&first);
+    let files = report["files"].as_array().unwrap();
+    assert!(files.len() >= 6, "{report}");
+    assert!(
+        files
+            .iter()
+            .all(|f| f["status"] == "created" || f["status"] == "unchanged"),
+        "{report}"
+    );
+    let before = dump(store.path());
+    assert!(before.0.len() > 100 && before.1.len() > 10);
+
+    let second = run(&["ingest", "--store", s(store.path()), "--json", s(&amed)]);
+    assert_eq!(second.status.code(), Some(0));
+    let again = json(&second);
+    assert!(
+        again["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["status"] == "unchanged"),
+        "{again}"
+    );
+    let after = dump(store.path());
+    assert_eq!(before.0, after.0, "public store changed");
+    assert_eq!(before.1, after.1, "private store changed");
+    assert_eq!(before.2, after.2, "registry changed (datestamps must stay)");
+
+    let stats = run(&["stats", "--store", s(store.path()), "--verify", "--json"]);
+    assert_eq!(stats.status.code(), Some(0), "{}", stdout(&stats));
+    let stats = json(&stats);
+    assert_eq!(stats["inconsistencies"], serde_json::json!([]));
+    assert_eq!(
+        stats["stats"]["public_quads"].as_u64().unwrap() as usize,
+        before.0.len()
+    );
+}
+
+#[test]
+fn every_field_survives_workbook_to_store_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = tempfile::tempdir().unwrap();
+    let samples = write_samples(dir.path());
+    let out = run(&["ingest", "--store", s(store.path()), s(dir.path())]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let stores = dmpgraph_store::Stores::open(store.path()).unwrap();
+    for (path, sample) in samples {
+        let entry = stores
+            .record(sample.dmp.id())
+            .unwrap()
+            .unwrap_or_else(|| panic!("{} not stored", path.display()));
+        let mut quads = stores.public_graph(&entry.graph).unwrap();
+        quads.extend(stores.private_graph(&entry.graph).unwrap());
+        let back = graphs_to_dmp(&quads, &Base::default()).unwrap();
+        assert_eq!(back, sample.dmp, "{}", path.display());
+    }
+}
+
+#[test]
+fn no_private_value_reaches_the_public_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = tempfile::tempdir().unwrap();
+    let samples = write_samples(dir.path());
+    assert_eq!(
+        run(&["ingest", "--store", s(store.path()), s(dir.path())])
+            .status
+            .code(),
+        Some(0)
+    );
+    let (public, private, registry) = dump(store.path());
+    let public = public.join("\n");
+    let registry = serde_json::to_string(&registry).unwrap();
+    let private = private.join("\n");
+    let mut checked = 0;
+    for (_, sample) in &samples {
+        for fv in sample
+            .dmp
+            .fields()
+            .into_iter()
+            .filter(|f| f.visibility == Visibility::Private)
+        {
+            let dmpgraph_model::Value::Text(text) = &fv.value else {
+                continue;
+            };
+            // Short values such as an extension "12" may occur by chance in public text.
+            if text.chars().count() < 5 {
+                continue;
+            }
+            assert!(
+                !public.contains(text.as_str()),
+                "private {} '{}' in the public store",
+                fv.field.key(),
+                text
+            );
+            assert!(
+                !registry.contains(text.as_str()),
+                "private {} '{}' in the registry",
+                fv.field.key(),
+                text
+            );
+            assert!(
+                private.contains(text.as_str()),
+                "private {} '{}' missing from the private store",
+                fv.field.key(),
+                text
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 30, "only {checked} private values checked");
+}
+
+#[test]
+fn show_prints_every_field_with_its_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = tempfile::tempdir().unwrap();
+    let samples = write_samples(dir.path());
+    assert_eq!(
+        run(&["ingest", "--store", s(store.path()), s(dir.path())])
+            .status
+            .code(),
+        Some(0)
+    );
+    let (_, sample) = &samples[0];
+    let out = run(&["show", "--store", s(store.path()), sample.dmp.id()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let email = sample.dmp.pi.contact.email.clone().unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains(&email))
+        .unwrap_or_else(|| panic!("{email} not shown:\n{text}"));
+    assert!(
+        line.contains("PRIVATE") && line.contains("pi.email"),
+        "{line}"
+    );
+    let title_line = text
+        .lines()
+        .find(|l| l.contains(&sample.dmp.project.title))
+        .unwrap();
+    assert!(
+        title_line.contains("public") && title_line.contains("研究開発課題名"),
+        "{title_line}"
+    );
+    for f in sample.dmp.fields() {
+        assert!(text.contains(f.field.key()), "{} not shown", f.field.key());
+    }
+
+    let public_only = stdout(&run(&[
+        "show",
+        "--store",
+        s(store.path()),
+        "--public-only",
+        sample.dmp.id(),
+    ]));
+    assert!(!public_only.contains(&email) && !public_only.contains("PRIVATE"));
+
+    let missing = run(&["show", "--store", s(store.path()), "99xx0000000x0000"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("no record '99xx0000000x0000'"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn broken_files_are_rejected_with_their_cell_and_the_rest_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = tempfile::tempdir().unwrap();
+    let samples = write_samples(dir.path());
+    for kind in Broken::ALL {
+        write_broken(kind, &dir.path().join(format!("{}.xlsx", kind.file_stem()))).unwrap();
+    }
+    let out = run(&[
+        "ingest",
+        "--store",
+        s(store.path()),
+        "--json",
+        s(dir.path()),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    let files = report["files"].as_array().unwrap();
+    for kind in Broken::ALL {
+        let name = format!("{}.xlsx", kind.file_stem());
+        let f = files
+            .iter()
+            .find(|f| f["file"].as_str().unwrap().ends_with(&name))
+            .unwrap();
+        assert_eq!(f["status"], "rejected", "{name}");
+        let problems = f["problems"].as_array().unwrap();
+        let first_error = problems.iter().find(|p| p["severity"] == "error").unwrap();
+        if let Some(cell) = kind.bad_cell() {
+            let (sheet, address) = cell.split_once('!').unwrap();
+            let address = address.split(':').next().unwrap();
+            let found = problems.iter().any(|p| {
+                p["sheet"] == sheet
+                    && p["cell"]
+                        .as_str()
+                        .is_some_and(|c| c == address || kind == Broken::NoDataset)
+            });
+            assert!(found, "{name}: no problem at {cell}: {problems:#?}");
+        }
+        assert!(!first_error["message"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(
+        report["totals"]["rejected"].as_u64(),
+        Some(Broken::ALL.len() as u64)
+    );
+    let stores = dmpgraph_store::Stores::open(store.path()).unwrap();
+    assert_eq!(
+        stores.records().unwrap().len(),
+        samples.len(),
+        "every valid file is stored"
+    );
+}
+
+#[test]
+fn validate_prints_file_sheet_cell_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad-date.xlsx");
+    write_broken(Broken::BadDate, &bad).unwrap();
+    let out = run(&["validate", s(&bad)]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let want = format!(
+        "error: {}: sheet 'DMP' C14: 研究開始日 '2023/13/40' is not a date",
+        bad.display()
+    );
+    assert!(text.contains(&want), "want {want}\n{text}");
+    let empty = dir.path().join("empty.xlsx");
+    write_broken(Broken::Empty, &empty).unwrap();
+    let text = stdout(&run(&["validate", s(&empty)]));
+    assert!(
+        text.contains(&format!("error: {}: the file is empty", empty.display())),
+        "{text}"
+    );
+    assert!(!dir.path().join("dmpgraph-data").exists());
+}
+
+#[test]
+fn a_newer_version_replaces_and_an_older_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = tempfile::tempdir().unwrap();
+    let mut sample = dmpgraph_dev::sample_dmps().remove(0);
+    let v1 = dir.path().join("v1.xlsx");
+    let v2 = dir.path().join("v2.xlsx");
+    sample.dmp.created = chrono::NaiveDate::from_ymd_opt(2023, 4, 1);
+    dmpgraph_dev::write_xlsx(&sample.dmp, &sample.style, &v1).unwrap();
+    let mut newer = sample.dmp.clone();
+    newer.created = chrono::NaiveDate::from_ymd_opt(2024, 4, 1);
+    newer.project.title = format!("{}（第2版）", newer.project.title);
+    dmpgraph_dev::write_xlsx(&newer, &sample.style, &v2).unwrap();
+
+    let status = |path: &std::path::Path| {
+        json(&run(&[
+            "ingest",
+            "--store",
+            s(store.path()),
+            "--json",
+            s(path),
+        ]))["files"][0]["status"]
+            .clone()
+    };
+    assert_eq!(status(&v1), "created");
+    let (_, _, reg1) = dump(store.path());
+    assert_eq!(status(&v2), "updated");
+    let (public, _, reg2) = dump(store.path());
+    assert_eq!(reg2.len(), 1, "one record identity");
+    assert_eq!(reg1[0].graph, reg2[0].graph);
+    assert!(reg2[0].datestamp > reg1[0].datestamp);
+    assert_eq!(reg2[0].version.as_deref(), Some("2024-04-01"));
+    assert!(public.iter().any(|q| q.contains("（第2版）")));
+    assert_eq!(status(&v1), "older_than_stored");
+    let (public_after, _, _) = dump(store.path());
+    assert_eq!(public, public_after);
+}
+
+#[test]
+fn a_second_writer_is_refused_clearly() {
+    let store = tempfile::tempdir().unwrap();
+    let _held = dmpgraph_store::Stores::open(store.path()).unwrap();
+    let out = run(&["stats", "--store", s(store.path())]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("in use by another process"),
+        "{}",
+        stderr(&out)
+    );
+}
