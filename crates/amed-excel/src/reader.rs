@@ -265,6 +265,9 @@ fn cell_text(d: &Data) -> Option<String> {
     }
 }
 
+/// A row's values to the right of its label, by column.
+type RowValues = BTreeMap<u32, (CellRef, Data)>;
+
 struct Walk<'a> {
     file: PathBuf,
     sheet: String,
@@ -273,7 +276,7 @@ struct Walk<'a> {
     problems: Vec<Problem>,
     cells: HashMap<(Entity, Field), CellRef>,
     /// Section-4 rows: (target, label cell, values by column).
-    dataset_rows: Vec<(Target, CellRef, BTreeMap<u32, (CellRef, Data)>)>,
+    dataset_rows: Vec<(Target, CellRef, RowValues)>,
     datasets_header: Option<CellRef>,
     section_seen: bool,
 }

@@ -127,7 +127,10 @@ fn ingest(
         let mut pending = Vec::new();
         for read in reads {
             match read {
-                Read::Failed(r) => reports.push(Some(r)),
+                Read::Failed(r) => {
+                    tracing::info!(file = %r.file.display(), errors = r.errors(), "rejected");
+                    reports.push(Some(r))
+                }
                 Read::Plan(reading) => {
                     writes.push(record_write(&reading, base));
                     pending.push((reports.len(), reading));
@@ -153,6 +156,7 @@ fn ingest(
                     message: format!("not stored: the store holds a newer version of {} (DMP作成年月日 {stored})", reading.dmp.id()),
                 });
             }
+            tracing::info!(file = %report.file.display(), id = report.id.as_deref().unwrap_or("-"), status = ?report.status, warnings = report.warnings(), "stored");
             reports[slot] = Some(report);
         }
         bar.inc(chunk.len() as u64);
@@ -226,9 +230,20 @@ fn entity_label(e: Entity) -> String {
     }
 }
 
+/// Opens a store that must already exist: reading commands never create one.
+fn open_existing(dir: &Path) -> anyhow::Result<Stores> {
+    if !dir.join("public").is_dir() {
+        anyhow::bail!(
+            "no store at {} (run `dmpgraph ingest --store {} PATH...` first, or pass --store)",
+            dir.display(),
+            dir.display()
+        );
+    }
+    Stores::open(dir).with_context(|| format!("cannot open the store at {}", dir.display()))
+}
+
 fn show(dir: &Path, id: &str, public_only: bool, json: bool) -> anyhow::Result<ExitCode> {
-    let stores =
-        Stores::open(dir).with_context(|| format!("cannot open the store at {}", dir.display()))?;
+    let stores = open_existing(dir)?;
     let Some(entry) = stores.record(id)? else {
         let known: Vec<String> = stores
             .records()?
@@ -292,8 +307,7 @@ fn show(dir: &Path, id: &str, public_only: bool, json: bool) -> anyhow::Result<E
 }
 
 fn stats(dir: &Path, json: bool, verify: bool) -> anyhow::Result<ExitCode> {
-    let stores =
-        Stores::open(dir).with_context(|| format!("cannot open the store at {}", dir.display()))?;
+    let stores = open_existing(dir)?;
     let stats = stores.stats()?;
     let problems = if verify { Some(stores.verify()?) } else { None };
     if json {

@@ -5,7 +5,6 @@ mod common;
 
 use common::*;
 use std::path::Path;
-use std::time::Duration;
 
 /// Writes `n` generated workbooks (from `first` on) into `dir`.
 fn generate(dir: &Path, first: u64, n: u64) {
@@ -125,12 +124,14 @@ fn an_abort_at_every_step_of_a_batch_is_recovered_on_open() {
 
 #[test]
 fn killing_ingest_mid_folder_leaves_finished_records_intact() {
+    use std::io::BufRead;
     let inputs = tempfile::tempdir().unwrap();
     generate(inputs.path(), 1000, 160);
-    for delay_ms in [300u64, 700, 1200] {
+    for kill_after in [8usize, 40, 100] {
         let store = tempfile::tempdir().unwrap();
         let mut child = bin()
             .args([
+                "-v",
                 "ingest",
                 "--store",
                 s(store.path()),
@@ -139,15 +140,28 @@ fn killing_ingest_mid_folder_leaves_finished_records_intact() {
                 s(inputs.path()),
             ])
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill(); // SIGKILL: no destructor, no flush
-        let _ = child.wait();
+        // Wait until `kill_after` records are reported stored, then kill: the
+        // process is then reading or writing the next batches.
+        let mut seen = 0;
+        for line in std::io::BufReader::new(child.stderr.take().unwrap()).lines() {
+            if line.unwrap().contains(" stored") {
+                seen += 1;
+                if seen == kill_after {
+                    break;
+                }
+            }
+        }
+        child.kill().unwrap(); // SIGKILL: no destructor, no flush
+        child.wait().unwrap();
         let doc = verify(store.path());
         let stored = records(&doc);
-        assert!(stored <= 160);
+        assert!(
+            stored >= kill_after as u64 && stored < 160,
+            "killed after {kill_after}: {stored} stored"
+        );
         // Every record the registry names is whole (verify checked its hashes);
         // running the same command again completes the folder.
         let out = run(&[

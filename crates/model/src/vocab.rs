@@ -28,6 +28,8 @@ impl fmt::Display for UnknownValue {
     }
 }
 
+impl std::error::Error for UnknownValue {}
+
 macro_rules! value_list {
     (
         $(#[$meta:meta])*
@@ -201,5 +203,3 @@ mod tests {
         }
     }
 }
-
-impl std::error::Error for UnknownValue {}

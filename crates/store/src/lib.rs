@@ -295,6 +295,7 @@ impl Stores {
         if batch.is_empty() {
             return Ok(outcomes);
         }
+        tracing::debug!(records = batch.len(), "writing batch");
         self.journal.begin(&batch)?;
         fault_point("after-journal");
         self.apply(&batch)?;
