@@ -13,6 +13,11 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(1000);
+    // Records per write, as `dmpgraph ingest --batch-size` (same default).
+    let batch: usize = std::env::var("DMPGRAPH_BENCH_BATCH")
+        .ok()
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(256);
     let dir = tempfile::tempdir().unwrap();
     let t = Instant::now();
     let files: Vec<PathBuf> = (0..count)
@@ -50,7 +55,7 @@ fn main() {
     let parse_and_store = || {
         let t = Instant::now();
         let mut quads = 0;
-        for chunk in files.chunks(64) {
+        for chunk in files.chunks(batch) {
             let mut batch = Vec::with_capacity(chunk.len());
             for f in chunk {
                 let r = dmpgraph_amed_excel::read_path(f, today).unwrap();
@@ -72,9 +77,27 @@ fn main() {
         (t.elapsed().as_secs_f64(), quads)
     };
     let (p, datasets) = parse();
+    // Where storing spends its time: mapping and canonical hashing alone.
+    let readings: Vec<_> = files
+        .iter()
+        .map(|f| dmpgraph_amed_excel::read_path(f, today).unwrap())
+        .collect();
+    let t = Instant::now();
+    let graphs: Vec<_> = readings
+        .iter()
+        .map(|r| dmp_to_graphs(&r.dmp, &base))
+        .collect();
+    let map_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    for g in &graphs {
+        std::hint::black_box(dmpgraph_store::canonical_hash(&g.public));
+        std::hint::black_box(dmpgraph_store::canonical_hash(&g.private));
+    }
+    let hash_s = t.elapsed().as_secs_f64();
+    drop((readings, graphs));
     let (ps, quads) = parse_and_store();
     let n = count as f64;
-    println!("workbooks: {count} ({datasets} datasets, {quads} quads)");
+    println!("workbooks: {count} ({datasets} datasets, {quads} quads), {batch} per batch");
     println!(
         "parse only:          {:>8.1} workbooks/s  ({:.3} ms each)",
         n / p,
@@ -86,6 +109,11 @@ fn main() {
         ps * 1000.0 / n
     );
     println!("store cost / parse cost: {:.2}", (ps - p) / p);
+    println!(
+        "  of which mapping {:.3} ms, canonical hashing {:.3} ms per workbook",
+        map_s * 1000.0 / n,
+        hash_s * 1000.0 / n
+    );
     let st = stores.stats().unwrap();
     println!(
         "stored: {:?} records, {} public quads, {} private quads",

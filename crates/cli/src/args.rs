@@ -65,7 +65,7 @@ pub enum Command {
         )]
         base_iri: String,
         /// Records written per transaction.
-        #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..))]
+        #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u16).range(1..))]
         batch_size: u16,
         /// Workbooks (.xlsx, .xls, .ods) or folders of them.
         #[arg(required = true, value_name = "PATH")]

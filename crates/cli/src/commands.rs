@@ -6,7 +6,7 @@ use crate::report::{self, FileReport, Status};
 use anyhow::Context;
 use chrono::NaiveDate;
 use dmpgraph_amed_excel::{Problem, ReadError, Reading};
-use dmpgraph_model::{Entity, Severity, Visibility};
+use dmpgraph_model::{Entity, Field, FieldValue, Severity, Value, Visibility};
 use dmpgraph_rdf::{dmp_to_graphs, graphs_to_dmp, Base};
 use dmpgraph_store::{RecordKind, RecordWrite, Stores, WriteOutcome};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -242,6 +242,15 @@ fn open_existing(dir: &Path) -> anyhow::Result<Stores> {
     Stores::open(dir).with_context(|| format!("cannot open the store at {}", dir.display()))
 }
 
+/// A value as the form writes it: あり/なし for consent, 可/否 for 公表の可否.
+fn shown(f: &FieldValue) -> String {
+    match (f.field, &f.value) {
+        (Field::DatasetConsent, Value::Bool(b)) => (if *b { "あり" } else { "なし" }).into(),
+        (Field::StaffPublishable, Value::Bool(b)) => (if *b { "可" } else { "否" }).into(),
+        (_, v) => v.to_string(),
+    }
+}
+
 fn show(dir: &Path, id: &str, public_only: bool, json: bool) -> anyhow::Result<ExitCode> {
     let stores = open_existing(dir)?;
     let Some(entry) = stores.record(id)? else {
@@ -295,7 +304,7 @@ fn show(dir: &Path, id: &str, public_only: bool, json: bool) -> anyhow::Result<E
         table.add_row([
             entity_label(f.entity),
             format!("{} ({})", f.field.label_ja(), f.field.key()),
-            f.value.to_string(),
+            shown(&f),
             mark.to_string(),
         ]);
     }

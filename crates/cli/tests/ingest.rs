@@ -59,17 +59,7 @@ fn ingest_examples_twice_changes_nothing() {
 
 #[test]
 fn every_field_survives_workbook_to_store_and_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = tempfile::tempdir().unwrap();
-    let samples = write_samples(dir.path());
-    let out = run(&["ingest", "--store", s(store.path()), s(dir.path())]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    let (_dir, store, samples) = ingested_samples();
     let stores = dmpgraph_store::Stores::open(store.path()).unwrap();
     for (path, sample) in samples {
         let entry = stores
@@ -85,15 +75,7 @@ fn every_field_survives_workbook_to_store_and_back() {
 
 #[test]
 fn no_private_value_reaches_the_public_store() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = tempfile::tempdir().unwrap();
-    let samples = write_samples(dir.path());
-    assert_eq!(
-        run(&["ingest", "--store", s(store.path()), s(dir.path())])
-            .status
-            .code(),
-        Some(0)
-    );
+    let (_dir, store, samples) = ingested_samples();
     let (public, private, registry) = dump(store.path());
     let public = public.join("\n");
     let registry = serde_json::to_string(&registry).unwrap();
@@ -147,15 +129,7 @@ fn no_private_value_reaches_the_public_store() {
 
 #[test]
 fn show_prints_every_field_with_its_mark() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = tempfile::tempdir().unwrap();
-    let samples = write_samples(dir.path());
-    assert_eq!(
-        run(&["ingest", "--store", s(store.path()), s(dir.path())])
-            .status
-            .code(),
-        Some(0)
-    );
+    let (_dir, store, samples) = ingested_samples();
     let (_, sample) = &samples[0];
     let out = run(&["show", "--store", s(store.path()), sample.dmp.id()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

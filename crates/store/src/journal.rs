@@ -17,9 +17,13 @@ pub(crate) struct JournaledRecord {
     pub(crate) entry: RecordEntry,
     public_nquads: String,
     private_nquads: String,
+    /// The quads themselves while the batch is written by the process that
+    /// journaled it; a replay after a crash parses the N-Quads instead.
+    #[serde(skip)]
+    in_memory: Option<(Vec<Quad>, Vec<Quad>)>,
 }
 
-fn to_nquads(quads: &[Quad]) -> String {
+pub(crate) fn to_nquads(quads: &[Quad]) -> String {
     let mut out = String::new();
     for q in quads {
         // Quad's Display is N-Quads syntax.
@@ -30,15 +34,30 @@ fn to_nquads(quads: &[Quad]) -> String {
 }
 
 impl JournaledRecord {
-    pub(crate) fn new(entry: RecordEntry, public: &[Quad], private: &[Quad]) -> Self {
+    /// A journal record from its entry, its quads, and their N-Quads text
+    /// (made by the caller, who can make many in parallel).
+    pub(crate) fn new(
+        entry: RecordEntry,
+        public: &[Quad],
+        private: &[Quad],
+        nquads: (String, String),
+    ) -> Self {
         JournaledRecord {
             entry,
-            public_nquads: to_nquads(public),
-            private_nquads: to_nquads(private),
+            public_nquads: nquads.0,
+            private_nquads: nquads.1,
+            in_memory: Some((public.to_vec(), private.to_vec())),
         }
     }
 
-    pub(crate) fn quads(&self, public: bool) -> Result<Vec<Quad>, String> {
+    pub(crate) fn quads(&self, public: bool) -> Result<std::borrow::Cow<'_, [Quad]>, String> {
+        if let Some((pub_quads, priv_quads)) = &self.in_memory {
+            return Ok(std::borrow::Cow::Borrowed(if public {
+                pub_quads
+            } else {
+                priv_quads
+            }));
+        }
         let text = if public {
             &self.public_nquads
         } else {
@@ -47,6 +66,7 @@ impl JournaledRecord {
         RdfParser::from_format(RdfFormat::NQuads)
             .for_slice(text.as_bytes())
             .collect::<Result<Vec<_>, _>>()
+            .map(std::borrow::Cow::Owned)
             .map_err(|e| format!("journal entry for {}: {e}", self.entry.id))
     }
 }

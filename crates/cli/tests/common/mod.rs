@@ -51,6 +51,23 @@ pub fn write_samples(dir: &Path) -> Vec<(PathBuf, Sample)> {
         .collect()
 }
 
+/// The samples written as workbooks into one folder and ingested into a
+/// fresh store: (inputs, store, samples).
+pub fn ingested_samples() -> (tempfile::TempDir, tempfile::TempDir, Vec<(PathBuf, Sample)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = tempfile::tempdir().unwrap();
+    let samples = write_samples(dir.path());
+    let out = run(&["ingest", "--store", s(store.path()), s(dir.path())]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    (dir, store, samples)
+}
+
 /// Every quad of both stores as sorted N-Quads lines, and the registry.
 pub fn dump(store: &Path) -> (Vec<String>, Vec<String>, Vec<dmpgraph_store::RecordEntry>) {
     let stores = dmpgraph_store::Stores::open(store).unwrap();
