@@ -199,6 +199,18 @@ struct Wording {
     half_width_values: bool,
 }
 
+/// Section 2 labels in the newer wording (Current and Compact layouts).
+const PROJECT_CURRENT: [&str; 8] = [
+    "課題管理番号",
+    "事業独自の整理番号（橋渡し研究プログラムのみ）",
+    "プロジェクト名",
+    "事業名",
+    "プログラム名",
+    "研究開発課題名",
+    "研究開始日",
+    "研究終了日",
+];
+
 const PI_LABELS: [&str; 9] = [
     "機関名",
     "所属",
@@ -296,16 +308,7 @@ fn wording(layout: Layout) -> Wording {
                 SECTION5_CURRENT,
             ],
             created: "DMP作成年月日",
-            project: [
-                "課題管理番号",
-                "事業独自の整理番号（橋渡し研究プログラムのみ）",
-                "プロジェクト名",
-                "事業名",
-                "プログラム名",
-                "研究開発課題名",
-                "研究開始日",
-                "研究終了日",
-            ],
+            project: PROJECT_CURRENT,
             pi: PI_LABELS,
             dataset: DATASET_CURRENT,
             manager_institution: "データ管理機関名",
@@ -381,16 +384,7 @@ fn wording(layout: Layout) -> Wording {
                 SECTION5_COMPACT,
             ],
             created: "DMP作成年月日",
-            project: [
-                "課題管理番号",
-                "事業独自の整理番号（橋渡し研究プログラムのみ）",
-                "プロジェクト名",
-                "事業名",
-                "プログラム名",
-                "研究開発課題名",
-                "研究開始日",
-                "研究終了日",
-            ],
+            project: PROJECT_CURRENT,
             pi: PI_LABELS,
             dataset: DATASET_CURRENT,
             manager_institution: "データ管理機関名",
