@@ -10,7 +10,8 @@ use dmpgraph_rdf::{graphs_to_dmp, Base};
 #[test]
 fn ingest_examples_twice_changes_nothing() {
     let store = tempfile::tempdir().unwrap();
-    let amed = examples().join("amed");
+    // The whole examples folder: every file in it is a valid plan.
+    let amed = examples();
     let first = run(&["ingest", "--store", s(store.path()), "--json", s(&amed)]);
     assert_eq!(
         first.status.code(),
@@ -304,4 +305,33 @@ fn a_second_writer_is_refused_clearly() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn committed_broken_fixtures_are_each_rejected_at_their_cell() {
+    let fixtures = examples().join("../tests/fixtures/broken");
+    for kind in Broken::ALL {
+        let path = fixtures.join(format!("{}.xlsx", kind.file_stem()));
+        let out = run(&["validate", "--json", s(&path)]);
+        assert_eq!(out.status.code(), Some(1), "{}", path.display());
+        let report = json(&out);
+        let problems = report["files"][0]["problems"].as_array().unwrap().clone();
+        assert!(
+            problems.iter().any(|p| p["severity"] == "error"),
+            "{}",
+            path.display()
+        );
+        if let Some(cell) = kind.bad_cell() {
+            let (sheet, address) = cell.split_once('!').unwrap();
+            let address = address.split(':').next().unwrap();
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p["sheet"] == sheet
+                        && (p["cell"] == address || kind == Broken::NoDataset)),
+                "{}: nothing at {cell}: {problems:#?}",
+                path.display()
+            );
+        }
+    }
 }

@@ -216,7 +216,8 @@ mod tests {
     }
 
     /// The committed examples must be what the generator writes now: run
-    /// `cargo run -p dmpgraph-dev -- examples --out examples --xls` after changing it.
+    /// `cargo run -p dmpgraph-dev -- examples --out examples --xls` after changing it
+    /// (broken workbooks go to tests/fixtures/broken).
     #[test]
     fn committed_examples_are_up_to_date() {
         let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
@@ -244,7 +245,7 @@ mod tests {
         }
         for kind in Broken::ALL {
             let committed = examples
-                .join("broken")
+                .join("../tests/fixtures/broken")
                 .join(format!("{}.xlsx", kind.file_stem()));
             let fresh = dir.path().join("fresh-broken.xlsx");
             write_broken(kind, &fresh).unwrap();

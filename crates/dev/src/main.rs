@@ -29,11 +29,15 @@ struct Cli {
 #[derive(Subcommand)]
 enum Cmd {
     /// Writes every sample to OUT/amed/<stem>.xlsx (a few also as .ods) and the
-    /// broken workbooks to OUT/broken/<kind>.xlsx.
+    /// broken workbooks to FIXTURES/broken/<kind>.xlsx (kept out of examples/ so
+    /// that `dmpgraph ingest examples/` stores every example).
     Examples {
         /// The examples folder.
         #[arg(long, default_value = "examples")]
         out: PathBuf,
+        /// The test fixtures folder.
+        #[arg(long, default_value = "tests/fixtures")]
+        fixtures: PathBuf,
         /// Also convert some samples to .xls with python3 (needs openpyxl and xlwt).
         #[arg(long)]
         xls: bool,
@@ -54,14 +58,14 @@ enum Cmd {
 
 fn main() -> Result<()> {
     match Cli::parse().command {
-        Cmd::Examples { out, xls } => examples(&out, xls),
+        Cmd::Examples { out, fixtures, xls } => examples(&out, &fixtures, xls),
         Cmd::Generate { count, out, start } => generate(count, &out, start),
     }
 }
 
-fn examples(out: &Path, xls: bool) -> Result<()> {
+fn examples(out: &Path, fixtures: &Path, xls: bool) -> Result<()> {
     let amed = out.join("amed");
-    let broken = out.join("broken");
+    let broken = fixtures.join("broken");
     for dir in [&amed, &broken] {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
@@ -176,7 +180,7 @@ fn readme_text() -> String {
             note
         );
     }
-    s.push_str("\n## broken/\n\n| file | fault | bad cell |\n| --- | --- | --- |\n");
+    s.push_str("\n## Broken workbooks (tests/fixtures/broken/)\n\nFor the error tests; kept out of this folder so that `dmpgraph ingest examples/` stores every example.\n\n| file | fault | bad cell |\n| --- | --- | --- |\n");
     for kind in Broken::ALL {
         let _ = writeln!(
             s,
