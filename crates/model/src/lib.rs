@@ -16,12 +16,14 @@
 //! assert!(dmp.fields().iter().any(|f| f.field == Field::ProjectTitle));
 //! ```
 
+mod catalog;
 mod date;
 mod field;
 mod text;
 mod validate;
 mod vocab;
 
+pub use catalog::{CatalogConfig, CatalogInfo, Funder, PublicContact, BUILTIN_CATALOG_TOML};
 pub use date::{date_from_excel_serial, parse_date, DateError};
 pub use field::{Entity, Field, FieldValue, SetError, Value, Visibility};
 pub use text::{normalize_label, normalize_value};
