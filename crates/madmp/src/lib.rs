@@ -53,6 +53,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod amed;
 mod codes;
 mod error;
 pub mod export;
@@ -60,6 +61,7 @@ mod model;
 mod validate;
 mod version;
 
+pub use amed::{amed_to_madmp, AmedExportOptions};
 pub use codes::{
     Certification, CountryCode, CurrencyCode, DataAccess, FundingStatus, LanguageCode,
     MetadataStandardIdType, PidSystem, UnknownValue, YesNoUnknown,

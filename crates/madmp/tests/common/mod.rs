@@ -1,6 +1,8 @@
 //! Shared test helpers.
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod amed;
+
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::PathBuf;
