@@ -82,7 +82,7 @@ fn official_examples_round_trip_in_their_own_version() {
 }
 
 #[test]
-fn official_examples_survive_a_hop_through_1_3() {
+fn official_examples_round_trip_as_1_3_and_survive_the_hop_back_to_1_2() {
     let Some(dir) = madmp_dir() else { return };
     for path in examples(&dir) {
         let name = path.display().to_string();
@@ -96,6 +96,12 @@ fn official_examples_survive_a_hop_through_1_3() {
         let (doc13, version) = parse(&serde_json::to_vec(&v13).expect("json"), None)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(version, Version::V1_3, "{name}");
+        // 1.3 -> document -> 1.3 is lossless too, and so is the way back to 1.2.
+        assert_eq!(
+            to_json(&doc13, Version::V1_3),
+            v13,
+            "{name}: 1.3 round trip"
+        );
         assert_eq!(to_json(&doc13, Version::V1_2), original, "{name}");
     }
 }
