@@ -89,6 +89,38 @@ pub fn data_access(method: Option<SharingMethod>) -> DataAccess {
 /// A public export (`include_private == false`) holds no private value of
 /// the plan: no e-mail, phone, address, postal code or extension, and
 /// nothing of a staff row whose 公表の可否 is 否.
+///
+/// ```
+/// use dmpgraph_madmp::{amed_to_madmp, to_json, AmedExportOptions, Version};
+/// use dmpgraph_model::{CatalogConfig, Dataset, Dmp, SharingMethod};
+///
+/// let mut dmp = Dmp::new("23ck0106789h0001", "希少疾患ゲノム研究");
+/// dmp.pi.contact.email = Some("pi@example.jp".into());
+/// dmp.datasets.push(Dataset {
+///     number: 1,
+///     name: Some("全ゲノム配列".into()),
+///     sharing: Some(SharingMethod::RestrictedSharingExternal),
+///     ..Dataset::default()
+/// });
+/// let record = "http://localhost:8080/record/23ck0106789h0001";
+/// let options = AmedExportOptions::public(record, CatalogConfig::builtin());
+/// let doc = amed_to_madmp(&dmp, &options);
+///
+/// let v13 = to_json(&doc, Version::V1_3);
+/// let dataset = &v13["dmp"]["dataset"][0];
+/// assert_eq!(dataset["distribution"][0]["data_access"], "restricted");
+/// assert_eq!(
+///     dataset["dmpg:sharingMethod"],
+///     "https://w3id.org/dmpgraph/ns/sharing-method/restricted-sharing-external"
+/// );
+/// assert_eq!(dataset["dataset_id"]["identifier"], format!("{record}#dataset-1"));
+/// // The PI's e-mail is private: a public export names the catalog's contact.
+/// assert_eq!(v13["dmp"]["contact"]["mbox"], CatalogConfig::builtin().contact.mbox);
+/// assert!(!v13.to_string().contains("pi@example.jp"));
+///
+/// let v12 = to_json(&doc, Version::V1_2);
+/// assert_eq!(v12["dmp"]["dataset"][0]["distribution"][0]["data_access"], "shared");
+/// ```
 pub fn amed_to_madmp(dmp: &dmpgraph_model::Dmp, options: &AmedExportOptions<'_>) -> MadmpDocument {
     let record = options.record_iri;
     let project = &dmp.project;

@@ -375,9 +375,3 @@ fn exports_import_back_unchanged() {
         }
     }
 }
-
-#[test]
-#[ignore = "prints an export for eyeballing"]
-fn print_full_export() {
-    println!("{:#}", export_json(&full_dmp(), false, Version::V1_3));
-}
