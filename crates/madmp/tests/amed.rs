@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::amed::{example_dmps, export_json, full_dmp, repo_root, MappingTable, RECORD};
+use common::amed::{
+    example_dmps, export_json, full_dmp, private_values, repo_root, MappingTable, RECORD,
+};
 use dmpgraph_madmp::amed::{data_access, sharing_method_iri};
 use dmpgraph_madmp::{from_value, to_json, DataAccess, Version};
 use dmpgraph_model::{DataSubject, Entity, Field, FieldValue, SharingMethod, Value, Visibility};
@@ -234,23 +236,7 @@ fn data_access_follows_the_ontology() {
 #[test]
 fn public_exports_hold_no_private_value() {
     for (name, dmp) in example_dmps() {
-        let values = dmp.fields();
-        let public: Vec<String> = values
-            .iter()
-            .filter(|v| v.visibility == Visibility::Public)
-            .map(|v| v.value.to_string())
-            .collect();
-        // A private value that is also a public one (an institution shared
-        // by a hidden staff member and the PI) may appear as the public one.
-        let private: Vec<String> = values
-            .iter()
-            .filter(|v| v.visibility == Visibility::Private)
-            .filter_map(|v| match &v.value {
-                Value::Text(text) => Some(text.clone()),
-                _ => None,
-            })
-            .filter(|text| !public.iter().any(|p| p.contains(text.as_str())))
-            .collect();
+        let private = private_values(&dmp);
         assert!(!private.is_empty(), "{name}: no private values to look for");
         for version in [Version::V1_3, Version::V1_2] {
             let text = export_json(&dmp, false, version).to_string();

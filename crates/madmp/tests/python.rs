@@ -1,7 +1,8 @@
 //! dmpgraph's maDMP exports checked by third-party Python tools
 //! (`tests/python/check_exports.py`): the official JSON schemas with format
 //! checking (jsonschema), JSON-LD expansion with `ontologies/madmp-context.jsonld`
-//! leaving no key unmapped (PyLD), and RDF that rdflib reads.
+//! leaving no key unmapped (PyLD), RDF that rdflib reads, and no private
+//! value in a public export.
 //!
 //! Python 3 with `jsonschema[format]`, `PyLD` and `rdflib` is needed (`.ci/run`
 //! installs them): without them the tests fail when `CI=true`, and are
@@ -9,7 +10,7 @@
 
 mod common;
 
-use common::amed::{example_dmps, export_json, repo_root};
+use common::amed::{example_dmps, export_json, private_values, repo_root};
 use common::standards_dir;
 use dmpgraph_madmp::Version;
 use serde_json::json;
@@ -47,6 +48,8 @@ fn exports_validate_and_expand_with_python_tools() {
     }
     let mut documents = Vec::new();
     for (name, dmp) in example_dmps() {
+        let forbidden = private_values(&dmp);
+        assert!(!forbidden.is_empty(), "{name}");
         for include_private in [false, true] {
             for version in [Version::V1_3, Version::V1_2] {
                 let visibility = if include_private { "private" } else { "public" };
@@ -54,6 +57,7 @@ fn exports_validate_and_expand_with_python_tools() {
                     "name": format!("{name} {visibility}"),
                     "version": version.as_str(),
                     "json": export_json(&dmp, include_private, version),
+                    "forbidden": if include_private { Vec::new() } else { forbidden.clone() },
                 }));
             }
         }

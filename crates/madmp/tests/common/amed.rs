@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use dmpgraph_madmp::{amed_to_madmp, to_json, AmedExportOptions, Version};
 use dmpgraph_model::{
     CatalogConfig, Contact, DataClass, DataSubject, Dataset, Dmp, Person, Project, SharingMethod,
-    StaffMember,
+    StaffMember, Value as FieldValue, Visibility,
 };
 use serde_json::Value;
 use std::path::PathBuf;
@@ -184,4 +184,24 @@ pub fn example_dmps() -> Vec<(String, Dmp)> {
         .collect();
     all.push(("full".to_owned(), full_dmp()));
     all
+}
+
+/// The plan's private text values that no public value contains (an
+/// institution shared by a hidden staff member and the PI is public).
+pub fn private_values(dmp: &dmpgraph_model::Dmp) -> Vec<String> {
+    let values = dmp.fields();
+    let public: Vec<String> = values
+        .iter()
+        .filter(|v| v.visibility == Visibility::Public)
+        .map(|v| v.value.to_string())
+        .collect();
+    values
+        .iter()
+        .filter(|v| v.visibility == Visibility::Private)
+        .filter_map(|v| match &v.value {
+            FieldValue::Text(text) => Some(text.clone()),
+            _ => None,
+        })
+        .filter(|text| !public.iter().any(|p| p.contains(text.as_str())))
+        .collect()
 }

@@ -6,10 +6,13 @@ crates/madmp/tests/python.rs, which passes the documents on stdin):
    with format checking);
 2. a JSON-LD 1.1 processor (PyLD) expands it with ontologies/madmp-context.jsonld,
    supplied inline, and no key is left unmapped;
-3. the expansion converts to RDF that rdflib reads, with well-typed literals
+3. a public document holds none of the plan's private values (those given
+   with it; the Rust tests check the same);
+4. the expansion converts to RDF that rdflib reads, with well-typed literals
    (xsd:date, xsd:dateTime, xsd:integer, xsd:boolean) and the DMP's datasets.
 
-stdin: {"schemas": DIR, "context": FILE, "documents": [{"name", "version", "json"}]}
+stdin: {"schemas": DIR, "context": FILE,
+        "documents": [{"name", "version", "json", "forbidden": [private values]}]}
 Exit 0 when every document passes; otherwise one line per problem and exit 1.
 """
 
@@ -65,6 +68,11 @@ def main():
         for error in schemas[version].iter_errors(instance):
             pointer = "/" + "/".join(str(p) for p in error.absolute_path)
             problems.append(f"{name} ({version}): schema: {pointer}: {error.message}")
+
+        text = json.dumps(instance, ensure_ascii=False)
+        for secret in doc.get("forbidden", []):
+            if secret in text:
+                problems.append(f"{name} ({version}): private value {secret!r} in the export")
 
         # A catch-all @vocab turns any key the context does not map into an
         # IRI under UNMAPPED instead of dropping it silently.
