@@ -7,7 +7,7 @@ use std::path::PathBuf;
 /// them, and keeps them as RDF in an embedded store with public and private
 /// facts apart.
 #[derive(Debug, Parser)]
-#[command(name = "dmpgraph", version, about, long_about = None, propagate_version = true)]
+#[command(name = "dmpgraph", version, about, long_about = None)]
 pub struct Cli {
     /// More log output (-v: info, -vv: debug, -vvv: trace). RUST_LOG overrides.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -67,18 +67,28 @@ pub enum Command {
         /// Records written per transaction.
         #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u16).range(1..))]
         batch_size: u16,
-        /// Workbooks (.xlsx, .xls, .ods) or folders of them.
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Read maDMP JSON files as this version of the DMP Common Standard
+        /// instead of detecting it from each document.
+        #[arg(long, value_name = "VERSION", value_parser = ["1.0", "1.1", "1.2", "1.3"])]
+        madmp_version: Option<String>,
+        /// Workbooks (.xlsx, .xlsm, .xls, .ods), maDMP JSON files (.json), or
+        /// folders of them.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
-    /// Check DMP workbooks like `ingest` does, storing nothing.
+    /// Check DMP workbooks and maDMP JSON files like `ingest` does, storing nothing.
     ///
     /// Exit status: 0 when every file passes (warnings allowed), 1 when any
     /// file has an error.
     Validate {
         #[command(flatten)]
         check: CheckArgs,
-        /// Workbooks or folders of them.
+        /// Read maDMP JSON files as this version instead of detecting it.
+        #[arg(long, value_name = "VERSION", value_parser = ["1.0", "1.1", "1.2", "1.3"])]
+        madmp_version: Option<String>,
+        /// Workbooks, maDMP JSON files, or folders of them.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
@@ -106,4 +116,130 @@ pub enum Command {
         #[arg(long)]
         verify: bool,
     },
+    /// Export stored plans as maDMP JSON or RDF.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Run a SPARQL query over the public store and print the answer.
+    ///
+    /// Exit status: 0 on an answer, 1 when the query is refused or fails,
+    /// 2 on a usage or store error.
+    Query {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Output format: json, xml, csv, tsv (SELECT, ASK) or turtle,
+        /// ntriples, nquads, rdfxml, jsonld (CONSTRUCT, DESCRIBE). Default:
+        /// tsv for SELECT and ASK, turtle for CONSTRUCT and DESCRIBE.
+        #[arg(long, short, value_name = "FORMAT")]
+        format: Option<String>,
+        /// The query text, `@FILE` to read it from a file, or `-` for stdin.
+        query: String,
+    },
+    /// Serve the public store over HTTP: SPARQL 1.1 Protocol (/sparql),
+    /// Graph Store Protocol, read-only (/store), record pages (/record/ID),
+    /// /health.
+    ///
+    /// Only the public store is opened: no request can reach a private value.
+    Serve {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Address to listen on.
+        #[arg(
+            long,
+            value_name = "HOST:PORT",
+            env = "DMPGRAPH_ADDR",
+            default_value = "127.0.0.1:8080"
+        )]
+        addr: std::net::SocketAddr,
+        /// Longest time a query may run before it is stopped (seconds).
+        #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+        query_timeout: f64,
+        /// Most rows (or triples) in one answer; larger answers get an error.
+        #[arg(long, value_name = "N", default_value_t = 100_000)]
+        max_rows: usize,
+        /// Queries evaluated at once; the others wait (default: the number of cores).
+        #[arg(long, value_name = "N")]
+        max_concurrent: Option<usize>,
+        /// Accept SPARQL Update from requests bearing this token
+        /// (`Authorization: Bearer TOKEN`); without it every update is refused.
+        #[arg(
+            long,
+            value_name = "TOKEN",
+            env = "DMPGRAPH_UPDATE_TOKEN",
+            hide_env_values = true
+        )]
+        update_token: Option<String>,
+    },
+}
+
+/// The catalog configuration (titles, publisher, public contact, funder).
+#[derive(Debug, Args, Clone)]
+pub struct ConfigArgs {
+    /// A catalog configuration file (the shape of mappings/catalog.toml);
+    /// default: the built-in one.
+    #[arg(long, value_name = "FILE", env = "DMPGRAPH_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+/// Which records to export.
+#[derive(Debug, Args, Clone)]
+#[group(required = true, multiple = false)]
+pub struct Selection {
+    /// One record, by its id (an AMED plan's grant number, 課題管理番号).
+    #[arg(long, value_name = "ID")]
+    pub dmp: Option<String>,
+    /// Every stored plan.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Stored plans as RDA maDMP JSON (DMP Common Standard 1.3 or 1.2).
+    ///
+    /// With --out DIR, one file per plan (ID.json); otherwise --dmp prints
+    /// the document and --all prints one document per line (JSON Lines).
+    Madmp {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(flatten)]
+        selection: Selection,
+        /// Folder to write the documents into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The version of the DMP Common Standard to write.
+        #[arg(long = "version", value_name = "VERSION", default_value = "1.3", value_parser = ["1.3", "1.2"])]
+        madmp_version: String,
+        /// Also export private values (e-mail addresses, unpublishable
+        /// staff): for a trusted exchange only.
+        #[arg(long)]
+        include_private: bool,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// Stored record graphs as RDF (the catalog graph too with --all).
+    Rdf {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(flatten)]
+        selection: Selection,
+        /// turtle, trig, nquads, ntriples, jsonld or rdfxml. Formats without
+        /// named graphs (turtle, ntriples, rdfxml) merge the graphs.
+        #[arg(long, value_name = "FORMAT", default_value = "turtle", value_parser = ["turtle", "trig", "nquads", "ntriples", "jsonld", "rdfxml"])]
+        format: String,
+        /// File to write (default: stdout).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Also export the private graphs: for a trusted exchange only.
+        #[arg(long)]
+        include_private: bool,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

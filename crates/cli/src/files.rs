@@ -5,6 +5,18 @@ use std::path::{Path, PathBuf};
 /// Extensions of the spreadsheets dmpgraph reads.
 pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
 
+/// Whether a file is read as maDMP JSON (by its extension).
+pub fn is_madmp_json(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+fn is_input(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    !name.starts_with('.') && is_madmp_json(path) || is_workbook(path)
+}
+
 fn is_workbook(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     // `~$name.xlsx` is the lock file Excel leaves beside an open workbook.
@@ -20,7 +32,7 @@ fn is_workbook(path: &Path) -> bool {
 
 /// The workbooks named by `paths`: files as given (whatever their extension,
 /// so a wrong one gets a clear error), folders walked recursively for
-/// workbook extensions, in path order.
+/// workbook and `.json` extensions, in path order.
 pub fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
@@ -36,7 +48,7 @@ pub fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
                         None
                     }
                 })
-                .filter(|e| e.file_type().is_file() && is_workbook(e.path()))
+                .filter(|e| e.file_type().is_file() && is_input(e.path()))
                 .map(|e| e.into_path())
                 .collect();
             found.sort();

@@ -2,8 +2,10 @@
 
 mod args;
 mod commands;
+mod export;
 mod files;
 mod report;
+mod serve;
 
 use clap::Parser;
 use std::process::ExitCode;

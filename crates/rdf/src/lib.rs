@@ -19,16 +19,19 @@
 //! assert_eq!(graphs_to_dmp(&all, &base).unwrap(), dmp);
 //! ```
 
+mod madmp;
 mod mapping;
 
-pub use mapping::{Mapping, MappingError, BUILTIN_RDF_TOML};
+pub use madmp::{madmp_document, public_document, MADMP_CONTEXT, MADMP_DOCUMENT, PRIVATE_KEYS};
+pub use mapping::{FieldMapping, Mapping, MappingError, Node, BUILTIN_RDF_TOML};
 
 use chrono::NaiveDate;
 use dmpgraph_model::{
-    DataClass, DataSubject, Dmp, Entity, Field, SharingMethod, Value, Visibility,
+    CatalogConfig, DataClass, DataSubject, Dmp, Entity, Field, SharingMethod, Value, Visibility,
 };
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, Quad, Term};
+use std::collections::HashMap;
 
 /// The vocabulary of dmpgraph's own terms (`ontologies/dmpgraph.ttl`).
 pub const DMPG: &str = "https://w3id.org/dmpgraph/ns#";
@@ -160,9 +163,32 @@ fn concept(list: &str, code: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{DMPG_CONCEPTS}{list}/{code}"))
 }
 
-/// Maps a plan to its record graphs with the built-in mapping.
+/// Where a record came from and what it is published under: everything a
+/// record's graphs need besides the plan itself.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordContext<'a> {
+    /// The base IRI of records.
+    pub base: &'a Base,
+    /// The catalog and its funder.
+    pub catalog: &'a CatalogConfig,
+    /// The source file's name (not its directory), for provenance.
+    pub source: Option<&'a str>,
+}
+
+impl<'a> RecordContext<'a> {
+    /// A context with the built-in catalog configuration and no source.
+    pub fn new(base: &'a Base) -> RecordContext<'a> {
+        RecordContext {
+            base,
+            catalog: CatalogConfig::builtin(),
+            source: None,
+        }
+    }
+}
+
+/// Maps a plan to its record graphs with the built-in mapping and catalog.
 pub fn dmp_to_graphs(dmp: &Dmp, base: &Base) -> RecordGraphs {
-    Mapping::builtin().dmp_to_graphs(dmp, base)
+    Mapping::builtin().dmp_to_graphs(dmp, &RecordContext::new(base))
 }
 
 /// Rebuilds a plan from its record quads (public, private, or both) with the
@@ -171,17 +197,166 @@ pub fn graphs_to_dmp(quads: &[Quad], base: &Base) -> Result<Dmp, MappingError> {
     Mapping::builtin().graphs_to_dmp(quads, base)
 }
 
+/// The IRI of the catalog (`{base}catalog`), also its graph's name.
+pub fn catalog_iri(base: &Base) -> NamedNode {
+    NamedNode::new_unchecked(format!("{}catalog", base.as_str()))
+}
+
+fn ns(prefix: &str, local: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{prefix}{local}"))
+}
+
+const DCAT: &str = "http://www.w3.org/ns/dcat#";
+const DCTERMS: &str = "http://purl.org/dc/terms/";
+const DCSO: &str = "https://w3id.org/dcso/ns/core#";
+const FOAF: &str = "http://xmlns.com/foaf/0.1/";
+const PROV: &str = "http://www.w3.org/ns/prov#";
+const VCARD: &str = "http://www.w3.org/2006/vcard/ns#";
+const EU_ACCESS_RIGHT: &str = "http://publications.europa.eu/resource/authority/access-right/";
+
+/// The catalog's own graph: the `dcat:Catalog` with its titles, publisher and
+/// contact point, the funder, and the access-right concepts datasets cite.
+/// Record graphs link their datasets to it (`dcat:dataset`).
+pub fn catalog_graph(base: &Base, config: &CatalogConfig) -> (NamedNode, Vec<Quad>) {
+    let catalog = catalog_iri(base);
+    let g = GraphName::NamedNode(catalog.clone());
+    let mut q = Vec::new();
+    let mut add =
+        |s: &NamedNode, p: NamedNode, o: Term| q.push(Quad::new(s.clone(), p, o, g.clone()));
+    let ja = |t: &str| -> Term { Literal::new_language_tagged_literal_unchecked(t, "ja").into() };
+    let en = |t: &str| -> Term { Literal::new_language_tagged_literal_unchecked(t, "en").into() };
+    let c = &config.catalog;
+    add(&catalog, rdf::TYPE.into_owned(), ns(DCAT, "Catalog").into());
+    add(&catalog, ns(DCTERMS, "title"), ja(&c.title_ja));
+    add(&catalog, ns(DCTERMS, "title"), en(&c.title_en));
+    add(&catalog, ns(DCTERMS, "description"), ja(&c.description_ja));
+    add(&catalog, ns(DCTERMS, "description"), en(&c.description_en));
+    let publisher = ns(&format!("{}#", catalog.as_str()), "publisher");
+    add(&catalog, ns(DCTERMS, "publisher"), publisher.clone().into());
+    add(&publisher, rdf::TYPE.into_owned(), ns(FOAF, "Agent").into());
+    add(
+        &publisher,
+        rdf::TYPE.into_owned(),
+        ns(FOAF, "Organization").into(),
+    );
+    add(&publisher, ns(FOAF, "name"), ja(&c.publisher_name));
+    add(&publisher, ns(FOAF, "name"), en(&c.publisher_name_en));
+    if let Ok(home) = NamedNode::new(&c.publisher_url) {
+        add(&publisher, ns(FOAF, "homepage"), home.into());
+    }
+    let contact = contact_point(base);
+    add(&catalog, ns(DCAT, "contactPoint"), contact.clone().into());
+    add(
+        &contact,
+        rdf::TYPE.into_owned(),
+        ns(VCARD, "Organization").into(),
+    );
+    // DCAT-AP checks the class of a contact point without reasoning.
+    add(&contact, rdf::TYPE.into_owned(), ns(VCARD, "Kind").into());
+    add(
+        &contact,
+        ns(VCARD, "fn"),
+        Literal::new_simple_literal(&config.contact.name).into(),
+    );
+    add(
+        &contact,
+        ns(VCARD, "hasEmail"),
+        NamedNode::new_unchecked(format!("mailto:{}", config.contact.mbox)).into(),
+    );
+    if let Ok(url) = NamedNode::new(&config.contact.url) {
+        add(&contact, ns(VCARD, "hasURL"), url.into());
+    }
+    let f = &config.funder;
+    if let Ok(funder) = NamedNode::new(&f.ror) {
+        add(
+            &funder,
+            rdf::TYPE.into_owned(),
+            ns(FOAF, "Organization").into(),
+        );
+        add(&funder, ns(FOAF, "name"), en(&f.name));
+        add(&funder, ns(FOAF, "name"), ja(&f.name_ja));
+        add(
+            &funder,
+            ns(DCTERMS, "alternative"),
+            Literal::new_simple_literal(&f.abbreviation).into(),
+        );
+        if let Ok(fundref) = NamedNode::new(&f.crossref_funder_id) {
+            add(
+                &funder,
+                NamedNode::new_unchecked("http://www.w3.org/2002/07/owl#sameAs"),
+                fundref.into(),
+            );
+        }
+    }
+    // The EU access-right concepts datasets cite, with the labels of the
+    // EU's authority list (DCAT-AP checks that a cited concept has one).
+    for (right, label_en, label_ja) in [
+        ("PUBLIC", "public", "公開"),
+        ("RESTRICTED", "restricted", "制限付き"),
+        ("NON_PUBLIC", "non-public", "非公開"),
+    ] {
+        let r = ns(EU_ACCESS_RIGHT, right);
+        let pref_label = NamedNode::new_unchecked("http://www.w3.org/2004/02/skos/core#prefLabel");
+        add(&r, pref_label.clone(), en(label_en));
+        add(&r, pref_label, ja(label_ja));
+        add(
+            &r,
+            NamedNode::new_unchecked("http://www.w3.org/2004/02/skos/core#inScheme"),
+            NamedNode::new_unchecked(EU_ACCESS_RIGHT.trim_end_matches('/')).into(),
+        );
+        add(
+            &r,
+            rdf::TYPE.into_owned(),
+            ns(DCTERMS, "RightsStatement").into(),
+        );
+        add(
+            &r,
+            rdf::TYPE.into_owned(),
+            NamedNode::new_unchecked("http://www.w3.org/2004/02/skos/core#Concept").into(),
+        );
+    }
+    (catalog, q)
+}
+
+/// The catalog's contact point, cited by every dataset.
+pub fn contact_point(base: &Base) -> NamedNode {
+    NamedNode::new_unchecked(format!("{}catalog#contact", base.as_str()))
+}
+
+/// The quads of one side (public or private) of a record, without repeats.
+struct Side {
+    graph: GraphName,
+    quads: Vec<Quad>,
+    seen: std::collections::HashSet<(NamedNode, NamedNode, Term)>,
+}
+
+impl Side {
+    fn new(graph: &NamedNode) -> Side {
+        Side {
+            graph: GraphName::NamedNode(graph.clone()),
+            quads: Vec::new(),
+            seen: Default::default(),
+        }
+    }
+    fn add(&mut self, s: &NamedNode, p: &NamedNode, o: Term) {
+        if self.seen.insert((s.clone(), p.clone(), o.clone())) {
+            self.quads
+                .push(Quad::new(s.clone(), p.clone(), o, self.graph.clone()));
+        }
+    }
+}
+
 impl Mapping {
     /// Maps a plan to its record graphs.
-    pub fn dmp_to_graphs(&self, dmp: &Dmp, base: &Base) -> RecordGraphs {
-        let graph = base.record_iri(dmp.id());
-        let gname = GraphName::NamedNode(graph.clone());
+    pub fn dmp_to_graphs(&self, dmp: &Dmp, ctx: &RecordContext<'_>) -> RecordGraphs {
+        let graph = ctx.base.record_iri(dmp.id());
         let node = |e: Entity| {
             NamedNode::new_unchecked(format!("{}#{}", graph.as_str(), entity_fragment(e)))
         };
-        let mut public = Vec::new();
-        let mut private = Vec::new();
+        let mut public = Side::new(&graph);
+        let mut private = Side::new(&graph);
         let values = dmp.fields();
+        let rdf_type = rdf::TYPE.into_owned();
         // Each side types and links exactly the entities it holds values of
         // (and their ancestors): a staff member who may not be published must
         // not appear on the public side even as a bare node.
@@ -202,96 +377,315 @@ impl Mapping {
             for e in entities {
                 let s = node(e);
                 for class in self.classes(entity_kind(e)) {
-                    out.push(Quad::new(
-                        s.clone(),
-                        rdf::TYPE,
-                        class.clone(),
-                        gname.clone(),
-                    ));
+                    out.add(&s, &rdf_type, class.clone().into());
                 }
                 if let (Some(p), Some(link)) = (parent(e), self.link(entity_kind(e))) {
-                    out.push(Quad::new(node(p), link.clone(), s, gname.clone()));
+                    out.add(&node(p), link, s.into());
                 }
             }
         }
-        for fv in values {
+        for fv in &values {
             let out = if fv.visibility == Visibility::Public {
                 &mut public
             } else {
                 &mut private
             };
-            let subject = node(fv.entity);
-            let Some(prop) = self.property(fv.field) else {
-                continue;
-            };
-            let object: Term = match &fv.value {
-                Value::Text(t) if self.is_lang(fv.field) => {
-                    Literal::new_language_tagged_literal_unchecked(t, guess_language(t)).into()
+            let fm = self.field(fv.field);
+            let object = self.object(fv.field, &fv.value);
+            for path in std::iter::once(&fm.path).chain(&fm.also) {
+                let mut subject = node(fv.entity);
+                for step in &path[..path.len() - 1] {
+                    let n = self.node(step).expect("checked when the table was read");
+                    let next =
+                        NamedNode::new_unchecked(format!("{}-{}", subject.as_str(), n.suffix));
+                    out.add(&subject, step, next.clone().into());
+                    for class in &n.classes {
+                        out.add(&next, &rdf_type, class.clone().into());
+                    }
+                    for (p, v) in &n.constants {
+                        out.add(&next, p, v.clone().into());
+                    }
+                    subject = next;
                 }
-                Value::Text(t) => Literal::new_simple_literal(t).into(),
-                Value::Date(d) => Literal::new_typed_literal(d.to_string(), xsd::DATE).into(),
-                Value::Integer(n) => Literal::new_typed_literal(n.to_string(), xsd::INTEGER).into(),
-                Value::Bool(b) => Literal::new_typed_literal(b.to_string(), xsd::BOOLEAN).into(),
-                Value::Sharing(v) => concept("sharing-method", v.code()).into(),
-                Value::Subject(v) => concept("data-subject", v.code()).into(),
-                Value::Class(v) => concept("data-class", v.code()).into(),
-            };
-            out.push(Quad::new(subject, prop.clone(), object, gname.clone()));
+                out.add(
+                    &subject,
+                    path.last().expect("paths are not empty"),
+                    object.clone(),
+                );
+            }
+            if let Value::Sharing(method) = fv.value {
+                out.add(
+                    &node(fv.entity),
+                    &ns(DCTERMS, "accessRights"),
+                    self.access_right(method).clone().into(),
+                );
+            }
         }
+        self.add_context(dmp, ctx, &node, &mut public);
         RecordGraphs {
             graph,
-            public,
-            private,
+            public: public.quads,
+            private: private.quads,
         }
     }
 
-    /// Rebuilds a plan from record quads. Quads of unknown entities or
-    /// properties (types, links, other vocabularies) are skipped.
+    /// Triples that come from the record's context rather than from a field:
+    /// the catalog's links to the datasets, the funder, and provenance.
+    fn add_context(
+        &self,
+        dmp: &Dmp,
+        ctx: &RecordContext<'_>,
+        node: &dyn Fn(Entity) -> NamedNode,
+        public: &mut Side,
+    ) {
+        let rdf_type = rdf::TYPE.into_owned();
+        let catalog = catalog_iri(ctx.base);
+        let generated = ns(DMPG, GENERATED_VALUE_OF);
+        for d in &dmp.datasets {
+            let ds = node(Entity::Dataset(d.number));
+            public.add(&catalog, &ns(DCAT, "dataset"), ds.clone().into());
+            public.add(
+                &ds,
+                &ns(DCAT, "contactPoint"),
+                contact_point(ctx.base).into(),
+            );
+            public.add(
+                &ds,
+                &ns(DCAT, "landingPage"),
+                NamedNode::new_unchecked(ds.as_str().split('#').next().unwrap_or_default()).into(),
+            );
+            // DCAT requires a title and a description; the form allows a
+            // dataset without them (with a warning). The stand-ins are marked
+            // (dmpg:generatedValueOf), so reading the graph back ignores them.
+            if d.name.is_none() {
+                public.add(
+                    &ds,
+                    &ns(DCTERMS, "title"),
+                    Literal::new_language_tagged_literal_unchecked(
+                        format!("データ No.{}", d.number),
+                        "ja",
+                    )
+                    .into(),
+                );
+                public.add(&ds, &generated, ns(DCTERMS, "title").into());
+            }
+            if d.description.is_none() {
+                let text = match &d.name {
+                    Some(name) => format!("{name}（データの説明は未記入）"),
+                    None => format!("データ No.{}（データの説明は未記入）", d.number),
+                };
+                public.add(
+                    &ds,
+                    &ns(DCTERMS, "description"),
+                    Literal::new_language_tagged_literal_unchecked(text, "ja").into(),
+                );
+                public.add(&ds, &generated, ns(DCTERMS, "description").into());
+            }
+            // A DCAT distribution is the data reachable at a URL: the
+            // repository URL when it is an IRI.
+            if d.repository_url
+                .as_deref()
+                .is_some_and(|u| looks_absolute(u) && NamedNode::new(u.trim()).is_ok())
+            {
+                let dist = NamedNode::new_unchecked(format!("{}-distribution", ds.as_str()));
+                public.add(&ds, &ns(DCAT, "distribution"), dist.clone().into());
+                public.add(&dist, &rdf_type, ns(DCAT, "Distribution").into());
+                if let Some(method) = d.sharing {
+                    public.add(
+                        &dist,
+                        &ns(DCTERMS, "accessRights"),
+                        self.access_right(method).clone().into(),
+                    );
+                }
+            }
+        }
+        let project = node(Entity::Project);
+        let dmp_node = node(Entity::Dmp);
+        public.add(&dmp_node, &rdf_type, ns(DCSO, "DMP").into());
+        // The record IRI names the page about the plan (and the graph).
+        let page =
+            NamedNode::new_unchecked(dmp_node.as_str().split('#').next().unwrap_or_default());
+        public.add(&page, &rdf_type, ns(FOAF, "Document").into());
+        public.add(&page, &ns(FOAF, "primaryTopic"), dmp_node.clone().into());
+        if let Ok(funder) = NamedNode::new(&ctx.catalog.funder.ror) {
+            let funding = NamedNode::new_unchecked(format!("{}-funding", project.as_str()));
+            let funder_id = NamedNode::new_unchecked(format!("{}-funder-id", funding.as_str()));
+            public.add(&project, &ns(FOAF, "fundedBy"), funder.clone().into());
+            public.add(
+                &funding,
+                &ns(DCSO, "fundingStatus"),
+                Literal::new_simple_literal("granted").into(),
+            );
+            public.add(&funding, &ns(DCSO, "hasFunderId"), funder_id.clone().into());
+            public.add(&funder_id, &rdf_type, ns(DCSO, "FunderId").into());
+            public.add(
+                &funder_id,
+                &ns(DCSO, "identifier"),
+                Literal::new_simple_literal(funder.as_str()).into(),
+            );
+            public.add(
+                &funder_id,
+                &ns(DCSO, "identifierType"),
+                Literal::new_simple_literal("ror").into(),
+            );
+        }
+        // PROV: the plan was derived from its source file and attributed to
+        // its principal investigator; the ingest is the activity.
+        let activity = NamedNode::new_unchecked(format!(
+            "{}#ingest",
+            dmp_node.as_str().split('#').next().unwrap_or_default()
+        ));
+        public.add(
+            &dmp_node,
+            &ns(PROV, "wasGeneratedBy"),
+            activity.clone().into(),
+        );
+        public.add(&activity, &rdf_type, ns(PROV, "Activity").into());
+        public.add(
+            &activity,
+            &ns(PROV, "wasAssociatedWith"),
+            NamedNode::new_unchecked(DMPGRAPH_AGENT).into(),
+        );
+        if let Some(source) = ctx.source {
+            let file = NamedNode::new_unchecked(format!(
+                "{}#source",
+                dmp_node.as_str().split('#').next().unwrap_or_default()
+            ));
+            public.add(&dmp_node, &ns(PROV, "wasDerivedFrom"), file.clone().into());
+            public.add(&activity, &ns(PROV, "used"), file.clone().into());
+            public.add(&file, &rdf_type, ns(PROV, "Entity").into());
+            public.add(
+                &file,
+                &ns(DCTERMS, "title"),
+                Literal::new_simple_literal(source).into(),
+            );
+        }
+        if dmp.pi.name.is_some() {
+            public.add(
+                &dmp_node,
+                &ns(PROV, "wasAttributedTo"),
+                node(Entity::Pi).into(),
+            );
+        }
+    }
+
+    fn object(&self, field: Field, value: &Value) -> Term {
+        let fm = self.field(field);
+        match value {
+            Value::Text(t) if fm.iri && looks_absolute(t) => match NamedNode::new(t.trim()) {
+                Ok(iri) => iri.into(),
+                Err(_) => Literal::new_simple_literal(t).into(),
+            },
+            Value::Text(t) if fm.lang => {
+                Literal::new_language_tagged_literal_unchecked(t, guess_language(t)).into()
+            }
+            Value::Text(t) => Literal::new_simple_literal(t).into(),
+            Value::Date(d) => Literal::new_typed_literal(d.to_string(), xsd::DATE).into(),
+            Value::Integer(n) => Literal::new_typed_literal(n.to_string(), xsd::INTEGER).into(),
+            Value::Bool(b) => Literal::new_typed_literal(b.to_string(), xsd::BOOLEAN).into(),
+            Value::Sharing(v) => concept("sharing-method", v.code()).into(),
+            Value::Subject(v) => concept("data-subject", v.code()).into(),
+            Value::Class(v) => concept("data-class", v.code()).into(),
+        }
+    }
+
+    /// Rebuilds a plan from record quads by following each field's path from
+    /// each entity node. Quads of other vocabularies are ignored.
     pub fn graphs_to_dmp(&self, quads: &[Quad], base: &Base) -> Result<Dmp, MappingError> {
-        let mut dmp = Dmp::default();
+        let mut index: HashMap<(&str, &str), Vec<&Term>> = HashMap::new();
+        let mut subjects = std::collections::BTreeSet::new();
         for q in quads {
-            let oxigraph::model::NamedOrBlankNode::NamedNode(s) = &q.subject else {
+            if let oxigraph::model::NamedOrBlankNode::NamedNode(s) = &q.subject {
+                index
+                    .entry((s.as_str(), q.predicate.as_str()))
+                    .or_default()
+                    .push(&q.object);
+                subjects.insert(s.as_str());
+            }
+        }
+        let generated_key = format!("{DMPG}{GENERATED_VALUE_OF}");
+        let generated: std::collections::HashSet<(&str, &str)> = quads
+            .iter()
+            .filter(|q| q.predicate.as_str() == generated_key)
+            .filter_map(|q| match (&q.subject, &q.object) {
+                (oxigraph::model::NamedOrBlankNode::NamedNode(s), Term::NamedNode(p)) => {
+                    Some((s.as_str(), p.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+        let mut dmp = Dmp::default();
+        for s in subjects {
+            let Some((_, frag)) = s.split_once('#') else {
                 continue;
             };
-            let Some((_, frag)) = s.as_str().split_once('#') else {
-                continue;
-            };
-            if base.record_id(s.as_str()).is_none() {
+            if base.record_id(s).is_none() {
                 continue;
             }
             let Some(entity) = fragment_entity(frag) else {
                 continue;
             };
-            let Some(field) = self.field_for(entity_kind(entity), q.predicate.as_ref()) else {
-                continue;
-            };
-            let value = term_value(field, &q.object).ok_or_else(|| {
-                MappingError(format!(
-                    "{}: {} is no value of {}",
-                    s,
-                    q.object,
-                    field.key()
-                ))
-            })?;
-            dmp.set(entity, field, value)
-                .map_err(|e| MappingError(e.to_string()))?;
+            for &field in self.fields_of(entity_kind(entity)) {
+                let path = &self.field(field).path;
+                let mut at: Vec<&str> = vec![s];
+                for step in &path[..path.len() - 1] {
+                    at = at
+                        .iter()
+                        .flat_map(|n| index.get(&(*n, step.as_str())).into_iter().flatten())
+                        .filter_map(|t| match t {
+                            Term::NamedNode(n) => Some(n.as_str()),
+                            _ => None,
+                        })
+                        .collect();
+                }
+                let last = path.last().expect("paths are not empty").as_str();
+                for n in at {
+                    if generated.contains(&(n, last)) {
+                        continue;
+                    }
+                    for object in index.get(&(n, last)).into_iter().flatten() {
+                        let value = term_value(field, object).ok_or_else(|| {
+                            MappingError(format!("{s}: {object} is no value of {}", field.key()))
+                        })?;
+                        dmp.set(entity, field, value)
+                            .map_err(|e| MappingError(e.to_string()))?;
+                    }
+                }
+            }
         }
         Ok(dmp)
     }
 }
 
+/// Local name of `dmpg:generatedValueOf`: a value of this property on this
+/// node is a stand-in written for DCAT, not a value of the plan.
+pub const GENERATED_VALUE_OF: &str = "generatedValueOf";
+
+/// The agent of every ingest activity: dmpgraph itself.
+pub const DMPGRAPH_AGENT: &str = "https://w3id.org/dmpgraph";
+
+fn looks_absolute(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with("http://") || t.starts_with("https://")
+}
+
 fn term_value(field: Field, term: &Term) -> Option<Value> {
     match term {
-        Term::NamedNode(n) => {
-            let rest = n.as_str().strip_prefix(DMPG_CONCEPTS)?;
-            let (list, code) = rest.split_once('/')?;
-            match list {
-                "sharing-method" => SharingMethod::from_code(code).map(Value::Sharing),
-                "data-subject" => DataSubject::from_code(code).map(Value::Subject),
-                "data-class" => DataClass::from_code(code).map(Value::Class),
-                _ => None,
+        Term::NamedNode(n) => match n.as_str().strip_prefix(DMPG_CONCEPTS) {
+            Some(rest) => {
+                let (list, code) = rest.split_once('/')?;
+                match list {
+                    "sharing-method" => SharingMethod::from_code(code).map(Value::Sharing),
+                    "data-subject" => DataSubject::from_code(code).map(Value::Subject),
+                    "data-class" => DataClass::from_code(code).map(Value::Class),
+                    _ => None,
+                }
             }
-        }
+            None if Mapping::builtin().field(field).iri => {
+                Some(Value::Text(n.as_str().to_string()))
+            }
+            None => None,
+        },
         Term::Literal(l) => {
             let dt = l.datatype();
             if dt == xsd::DATE {
@@ -307,7 +701,6 @@ fn term_value(field: Field, term: &Term) -> Option<Value> {
                     _ => None,
                 }
             } else {
-                let _ = field;
                 Some(Value::Text(l.value().to_string()))
             }
         }

@@ -1,9 +1,9 @@
-//! The field → property table of `mappings/rdf.toml`.
+//! The field → property-path table of `mappings/rdf.toml`.
 
-use dmpgraph_model::Field;
-use oxigraph::model::{NamedNode, NamedNodeRef};
+use dmpgraph_model::{Field, SharingMethod};
+use oxigraph::model::{Literal, NamedNode};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 /// The mapping shipped with dmpgraph.
@@ -21,9 +21,14 @@ pub struct MappingError(pub String);
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawMapping {
-    prefixes: HashMap<String, String>,
+    prefixes: BTreeMap<String, String>,
     entities: HashMap<String, RawEntity>,
-    fields: HashMap<String, RawField>,
+    #[serde(default)]
+    nodes: HashMap<String, RawNode>,
+    fields: BTreeMap<String, RawField>,
+    access_rights: BTreeMap<String, String>,
+    #[serde(default)]
+    madmp_classes: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -36,19 +41,65 @@ struct RawEntity {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawField {
-    property: String,
+struct RawNode {
+    suffix: String,
+    classes: Vec<String>,
     #[serde(default)]
-    lang: bool,
+    constants: BTreeMap<String, String>,
 }
 
-/// Field → property, entity classes and links, loaded from TOML.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    path: String,
+    #[serde(default)]
+    lang: bool,
+    #[serde(default)]
+    iri: bool,
+    #[serde(default)]
+    also: Vec<String>,
+    madmp: Option<String>,
+}
+
+/// An intermediate node of property paths (a distribution, a host, an address…).
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Added to the entity IRI: `#dataset-2` + `-distribution`.
+    pub suffix: String,
+    /// Its classes.
+    pub classes: Vec<NamedNode>,
+    /// Fixed literal values it carries (an identifier's type).
+    pub constants: Vec<(NamedNode, Literal)>,
+}
+
+/// How one field is written.
+#[derive(Debug, Clone)]
+pub struct FieldMapping {
+    /// The property path from the field's entity (read and written).
+    pub path: Vec<NamedNode>,
+    /// Further paths the value is also written to.
+    pub also: Vec<Vec<NamedNode>>,
+    /// The path as the table writes it (`dcso:hasDistribution/dcat:accessURL`).
+    pub path_curie: String,
+    /// Language-tagged text.
+    pub lang: bool,
+    /// An IRI when the value is one.
+    pub iri: bool,
+    /// Where the field goes in a maDMP export.
+    pub madmp: Option<String>,
+}
+
+/// Field → property path, entity classes and links, loaded from TOML.
 #[derive(Debug, Clone)]
 pub struct Mapping {
+    prefixes: BTreeMap<String, String>,
     classes: HashMap<String, Vec<NamedNode>>,
     links: HashMap<String, NamedNode>,
-    properties: HashMap<Field, (NamedNode, bool)>,
-    reverse: HashMap<(String, NamedNode), Field>,
+    nodes: HashMap<NamedNode, Node>,
+    fields: HashMap<Field, FieldMapping>,
+    reverse: HashMap<String, Vec<Field>>,
+    access_rights: HashMap<SharingMethod, NamedNode>,
+    madmp_classes: HashMap<String, NamedNode>,
 }
 
 impl Mapping {
@@ -57,7 +108,9 @@ impl Mapping {
         &BUILTIN
     }
 
-    /// Loads a mapping table; every model field must be mapped.
+    /// Loads a mapping table; every model field must be mapped, every
+    /// intermediate step of a path must be a declared node, and no two fields
+    /// of one entity may share a path.
     pub fn from_toml(text: &str) -> Result<Mapping, MappingError> {
         let raw: RawMapping = toml::from_str(text).map_err(|e| MappingError(e.to_string()))?;
         let expand = |curie: &str| -> Result<NamedNode, MappingError> {
@@ -71,11 +124,18 @@ impl Mapping {
             NamedNode::new(format!("{ns}{local}"))
                 .map_err(|e| MappingError(format!("{curie}: {e}")))
         };
+        let expand_path = |path: &str| -> Result<Vec<NamedNode>, MappingError> {
+            path.split('/').map(|step| expand(step.trim())).collect()
+        };
         let mut m = Mapping {
+            prefixes: raw.prefixes.clone(),
             classes: HashMap::new(),
             links: HashMap::new(),
-            properties: HashMap::new(),
+            nodes: HashMap::new(),
+            fields: HashMap::new(),
             reverse: HashMap::new(),
+            access_rights: HashMap::new(),
+            madmp_classes: HashMap::new(),
         };
         for (name, e) in &raw.entities {
             m.classes.insert(
@@ -89,27 +149,94 @@ impl Mapping {
                 m.links.insert(name.clone(), expand(link)?);
             }
         }
+        for (prop, n) in &raw.nodes {
+            let constants = n
+                .constants
+                .iter()
+                .map(|(p, v)| Ok((expand(p)?, Literal::new_simple_literal(v))))
+                .collect::<Result<_, MappingError>>()?;
+            m.nodes.insert(
+                expand(prop)?,
+                Node {
+                    suffix: n.suffix.clone(),
+                    classes: n
+                        .classes
+                        .iter()
+                        .map(|c| expand(c))
+                        .collect::<Result<_, _>>()?,
+                    constants,
+                },
+            );
+        }
+        let mut seen: HashMap<(String, Vec<NamedNode>), Field> = HashMap::new();
         for (key, f) in &raw.fields {
             let field = Field::from_key(key)
                 .ok_or_else(|| MappingError(format!("unknown field '{key}'")))?;
-            let prop = expand(&f.property)?;
-            let kind = entity_of_key(key);
-            if let Some(other) = m.reverse.insert((kind.to_string(), prop.clone()), field) {
+            let path = expand_path(&f.path)?;
+            let also = f
+                .also
+                .iter()
+                .map(|p| expand_path(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            for p in std::iter::once(&path).chain(&also) {
+                if let Some(step) = p[..p.len() - 1].iter().find(|s| !m.nodes.contains_key(*s)) {
+                    return Err(MappingError(format!(
+                        "{key}: path step {step} leads to no node of [nodes]"
+                    )));
+                }
+            }
+            let kind = entity_of_key(key).to_string();
+            if let Some(other) = seen.insert((kind.clone(), path.clone()), field) {
                 return Err(MappingError(format!(
-                    "{key} and {} share {} on one entity",
+                    "{key} and {} share the path {} on one entity",
                     other.key(),
-                    f.property
+                    f.path
                 )));
             }
-            m.properties.insert(field, (prop, f.lang));
+            m.reverse.entry(kind).or_default().push(field);
+            m.fields.insert(
+                field,
+                FieldMapping {
+                    path,
+                    also,
+                    path_curie: f.path.clone(),
+                    lang: f.lang,
+                    iri: f.iri,
+                    madmp: f.madmp.clone(),
+                },
+            );
         }
-        if let Some(missing) = Field::ALL.iter().find(|f| !m.properties.contains_key(f)) {
+        if let Some(missing) = Field::ALL.iter().find(|f| !m.fields.contains_key(f)) {
             return Err(MappingError(format!(
-                "field '{}' has no property",
+                "field '{}' has no path",
                 missing.key()
             )));
         }
+        for (code, iri) in &raw.access_rights {
+            let method = SharingMethod::from_code(code).ok_or_else(|| {
+                MappingError(format!("[access_rights]: unknown sharing method '{code}'"))
+            })?;
+            let iri = NamedNode::new(iri).map_err(|e| MappingError(format!("{code}: {e}")))?;
+            m.access_rights.insert(method, iri);
+        }
+        if let Some(missing) = SharingMethod::ALL
+            .iter()
+            .find(|s| !m.access_rights.contains_key(s))
+        {
+            return Err(MappingError(format!(
+                "[access_rights]: no access right for '{}'",
+                missing.code()
+            )));
+        }
+        for (key, class) in &raw.madmp_classes {
+            m.madmp_classes.insert(key.clone(), expand(class)?);
+        }
         Ok(m)
+    }
+
+    /// The DCSO class of the objects under a maDMP key (`dataset` → `dcso:Dataset`).
+    pub fn madmp_class(&self, key: &str) -> Option<&NamedNode> {
+        self.madmp_classes.get(key)
     }
 
     pub(crate) fn classes(&self, kind: &str) -> &[NamedNode] {
@@ -118,22 +245,104 @@ impl Mapping {
     pub(crate) fn link(&self, kind: &str) -> Option<&NamedNode> {
         self.links.get(kind)
     }
-    /// The property a field maps to.
-    pub fn property(&self, field: Field) -> Option<&NamedNode> {
-        self.properties.get(&field).map(|(p, _)| p)
+    pub(crate) fn node(&self, property: &NamedNode) -> Option<&Node> {
+        self.nodes.get(property)
     }
-    pub(crate) fn is_lang(&self, field: Field) -> bool {
-        self.properties.get(&field).is_some_and(|(_, l)| *l)
+    /// How a field is written.
+    pub fn field(&self, field: Field) -> &FieldMapping {
+        &self.fields[&field]
     }
-    pub(crate) fn field_for(&self, kind: &str, prop: NamedNodeRef<'_>) -> Option<Field> {
-        self.reverse
-            .get(&(kind.to_string(), prop.into_owned()))
-            .copied()
+    /// The last property of a field's path (the property its value hangs on).
+    pub fn property(&self, field: Field) -> &NamedNode {
+        self.field(field).path.last().expect("paths are not empty")
+    }
+    /// The fields of an entity kind (`dataset`, `pi`, …).
+    pub(crate) fn fields_of(&self, kind: &str) -> &[Field] {
+        self.reverse.get(kind).map(Vec::as_slice).unwrap_or(&[])
+    }
+    /// The EU access-right concept of a sharing method.
+    pub fn access_right(&self, method: SharingMethod) -> &NamedNode {
+        &self.access_rights[&method]
+    }
+    /// The table's prefixes (for Turtle output).
+    pub fn prefixes(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.prefixes.iter().map(|(p, n)| (p.as_str(), n.as_str()))
+    }
+    /// Shortens an IRI with the table's prefixes.
+    pub fn compact(&self, iri: &str) -> String {
+        self.prefixes
+            .iter()
+            .filter(|(_, ns)| iri.starts_with(ns.as_str()))
+            .max_by_key(|(_, ns)| ns.len())
+            .map(|(p, ns)| format!("{p}:{}", &iri[ns.len()..]))
+            .unwrap_or_else(|| format!("<{iri}>"))
     }
 }
 
-/// The entity kind of a field key: `dataset.name` → `dataset`, with the
-/// project's and the plan's fields on their own entities.
+/// The entity kind of a field key: `dataset.name` → `dataset`.
 fn entity_of_key(key: &str) -> &str {
     key.split('.').next().unwrap_or(key)
+}
+
+/// Where a field's entity sits in a maDMP document.
+fn madmp_object(kind: &str) -> &'static str {
+    match kind {
+        "dmp" => "/dmp",
+        "project" => "/dmp/project/0",
+        "dataset" => "/dmp/dataset/*",
+        _ => "/dmp/contributor/*",
+    }
+}
+
+impl Mapping {
+    /// The maDMP place of a field: its `madmp` pointer, else the `dmpg:`
+    /// extension key named after its property (on the entity's object);
+    /// `None` for a private field the standard has no key for.
+    pub fn madmp_place(&self, field: Field) -> Option<String> {
+        let fm = self.field(field);
+        if let Some(pointer) = &fm.madmp {
+            return Some(pointer.clone());
+        }
+        if field.visibility() == dmpgraph_model::Visibility::Private {
+            return None;
+        }
+        let local = self.compact(self.property(field).as_str());
+        Some(format!(
+            "{}/{}",
+            madmp_object(entity_of_key(field.key())),
+            local
+        ))
+    }
+
+    /// The README's field table (Markdown): each AMED field, its mark, its
+    /// RDF property path and its maDMP place. Generated from this table.
+    pub fn field_table(&self) -> String {
+        let mut out = String::from(
+            "| AMED field | key | mark | RDF (from the entity) | maDMP |\n|---|---|---|---|---|\n",
+        );
+        for &field in Field::ALL {
+            let fm = self.field(field);
+            let kind = entity_of_key(field.key());
+            let mut rdf = format!("`#{kind}` `{}`", fm.path_curie);
+            for also in &fm.also {
+                let curie: Vec<String> = also.iter().map(|p| self.compact(p.as_str())).collect();
+                rdf.push_str(&format!(", `{}`", curie.join("/")));
+            }
+            let private = field.visibility() == dmpgraph_model::Visibility::Private;
+            let madmp = match self.madmp_place(field) {
+                Some(p) if private => format!("`{p}` (`--include-private` only)"),
+                Some(p) => format!("`{p}`"),
+                None => "— (private; no maDMP key)".to_string(),
+            };
+            out.push_str(&format!(
+                "| {} | `{}` | {} | {} | {} |\n",
+                field.label_ja(),
+                field.key(),
+                if private { "**PRIVATE**" } else { "public" },
+                rdf,
+                madmp
+            ));
+        }
+        out
+    }
 }

@@ -45,12 +45,27 @@ fn object(t: &Term) -> SimpleTerm<'_> {
     }
 }
 
+/// Whether a quad names the file a record was read from (`prov:used`,
+/// `prov:wasDerivedFrom`, and what is said of the `#source` node). The same
+/// plan read from its `.xlsx` or its `.ods` is the same content: these quads
+/// are stored, but left out of the content hash, so that re-reading a plan
+/// from another copy changes nothing.
+pub fn is_source_provenance(q: &Quad) -> bool {
+    const PROV: &str = "http://www.w3.org/ns/prov#";
+    let p = q.predicate.as_str();
+    p.strip_prefix(PROV)
+        .is_some_and(|local| local == "used" || local == "wasDerivedFrom")
+        || matches!(&q.subject, NamedOrBlankNode::NamedNode(n) if n.as_str().ends_with("#source"))
+}
+
 /// `sha256:` + hex of the SHA-256 of the RDFC-1.0 canonical N-Quads of the
 /// quads taken as one graph (their graph names are ignored: a record's
-/// content does not depend on where it is stored).
+/// content does not depend on where it is stored), without the quads that
+/// only name the source file ([`is_source_provenance`]).
 pub fn canonical_hash(quads: &[Quad]) -> String {
     let dataset: BTreeSet<([SimpleTerm<'_>; 3], Option<SimpleTerm<'_>>)> = quads
         .iter()
+        .filter(|q| !is_source_provenance(q))
         .map(|q| {
             (
                 [

@@ -136,3 +136,30 @@ impl Journal {
         tx.commit().map_err(|e| self.err(e))
     }
 }
+
+/// Whether the journal at `path` holds a batch that a crash left unfinished,
+/// without opening it for writing and without reading the batch (whose
+/// private quads a public reader must not load). A missing journal holds
+/// nothing; one that cannot be opened read-only (it needs the repair a
+/// writer's open does) counts as pending.
+pub(crate) fn has_pending(path: &Path) -> Result<bool, StoreError> {
+    if !path.exists() {
+        return Ok(false);
+    }
+    let Ok(db) = redb::ReadOnlyDatabase::open(path) else {
+        return Ok(true);
+    };
+    let err = |e: &dyn std::fmt::Display| StoreError::Registry {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let tx = db.begin_read().map_err(|e| err(&e))?;
+    match tx.open_table(PENDING) {
+        Ok(table) => {
+            use redb::ReadableTableMetadata;
+            Ok(!table.is_empty().map_err(|e| err(&e))?)
+        }
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(false),
+        Err(e) => Err(err(&e)),
+    }
+}

@@ -30,9 +30,11 @@
 
 mod hash;
 mod journal;
+mod public;
 mod registry;
 
-pub use hash::canonical_hash;
+pub use hash::{canonical_hash, is_source_provenance};
+pub use public::PublicStore;
 pub use registry::{RecordEntry, RecordKind};
 
 use chrono::{DateTime, Utc};

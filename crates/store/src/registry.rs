@@ -21,6 +21,9 @@ pub enum RecordKind {
     HarvestedDataset,
     /// A link between a planned and a deposited dataset.
     Link,
+    /// The catalog itself (`dcat:Catalog`, publisher, contact point): one
+    /// graph that record graphs refer to.
+    Catalog,
 }
 
 impl RecordKind {
@@ -30,6 +33,7 @@ impl RecordKind {
             RecordKind::Dmp => "dmp",
             RecordKind::HarvestedDataset => "harvested-dataset",
             RecordKind::Link => "link",
+            RecordKind::Catalog => "catalog",
         }
     }
 }

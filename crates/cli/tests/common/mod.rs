@@ -86,3 +86,140 @@ pub fn dump(store: &Path) -> (Vec<String>, Vec<String>, Vec<dmpgraph_store::Reco
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// The registry entries of plans (not the catalog's).
+pub fn plans(entries: &[dmpgraph_store::RecordEntry]) -> Vec<dmpgraph_store::RecordEntry> {
+    entries
+        .iter()
+        .filter(|e| e.kind == dmpgraph_store::RecordKind::Dmp)
+        .cloned()
+        .collect()
+}
+
+/// `DMPGRAPH_STANDARDS` (the shared standards folder), or None with a loud
+/// message: the tests that need it then skip.
+pub fn standards_dir() -> Option<PathBuf> {
+    use std::io::Write;
+    match std::env::var_os("DMPGRAPH_STANDARDS") {
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED: DMPGRAPH_STANDARDS is not set (the shared standards folder; .ci/run sets it)"
+            );
+            None
+        }
+    }
+}
+
+/// Whether `python3` imports `modules`; on CI (`CI=true`) a missing module
+/// fails the test, elsewhere the test is skipped loudly.
+pub fn python_ready(modules: &str) -> bool {
+    use std::io::Write;
+    let probe = Command::new("python3")
+        .args(["-c", &format!("import {modules}")])
+        .output();
+    let problem = match probe {
+        Ok(out) if out.status.success() => return true,
+        Ok(out) => String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        Err(e) => format!("python3: {e}"),
+    };
+    let message =
+        format!("Python checks need python3 with {modules} (.ci/run installs them): {problem}");
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{message}");
+    }
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {message}");
+    false
+}
+
+/// Runs a Python script of the repository with a JSON task on stdin; returns
+/// its stdout after asserting success.
+pub fn run_python(script: &Path, task: &serde_json::Value) -> String {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new("python3")
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = serde_json::to_vec(task).expect("JSON");
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("python3 finishes");
+    writer.join().expect("writer").expect("stdin written");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{} failed:\n{stdout}\n{}",
+        script.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// The repository's root folder.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The examples ingested into a fresh store.
+pub fn ingested_examples() -> tempfile::TempDir {
+    let store = tempfile::tempdir().unwrap();
+    let out = run(&["ingest", "--store", s(store.path()), s(&examples())]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    store
+}
+
+/// Every private value of the example plans (AMED's blue cells, staff who
+/// may not be published, and the e-mail addresses of the maDMP examples).
+pub fn example_private_values() -> Vec<String> {
+    let mut values = Vec::new();
+    let mut public = Vec::new();
+    for sample in dmpgraph_dev::sample_dmps() {
+        for f in sample.dmp.fields() {
+            if let dmpgraph_model::Value::Text(t) = &f.value {
+                if f.visibility == dmpgraph_model::Visibility::Private {
+                    values.push(t.clone());
+                } else {
+                    public.push(t.clone());
+                }
+            }
+        }
+    }
+    for entry in std::fs::read_dir(examples().join("madmp")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        collect_mbox(&doc, &mut values);
+    }
+    values.sort();
+    values.dedup();
+    // A private value that is also (part of) a public one — the 機関名 of an
+    // unpublishable staff row, a 役職 such as 教授 — cannot be told apart.
+    values.retain(|v| !public.iter().any(|p| p.contains(v.as_str())));
+    assert!(values.len() > 20, "{values:?}");
+    values
+}
+
+fn collect_mbox(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, v) in m {
+                if k == "mbox" {
+                    out.extend(v.as_str().map(str::to_owned));
+                }
+                collect_mbox(v, out);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|v| collect_mbox(v, out)),
+        _ => {}
+    }
+}

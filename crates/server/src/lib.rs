@@ -1,0 +1,267 @@
+//! dmpgraph's HTTP server over the **public** store: a SPARQL 1.1 Protocol
+//! endpoint (`/sparql`), the read-only Graph Store Protocol (`/store`),
+//! record pages that dereference record IRIs (`/record/{id}`) and `/health`.
+//! The OAI-PMH endpoint (`/oai`) is its own module tree, to come.
+//!
+//! The server opens only `DIR/public` ([`PublicStore`]), so no request can
+//! reach a private value: the separation is structural.
+//!
+//! ```no_run
+//! use dmpgraph_server::{Config, run};
+//! use dmpgraph_store::PublicStore;
+//! let public = PublicStore::open(std::path::Path::new("dmpgraph-data"))?;
+//! run(public, Config::default(), |addr| eprintln!("listening on http://{addr}/"))?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod formats;
+mod gsp;
+mod limits;
+mod pages;
+pub mod query;
+mod sparql;
+
+pub use formats::{from_name as format_from_name, Offer, OutputFormat};
+pub use limits::Limits;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use dmpgraph_store::PublicStore;
+use limits::Gate;
+use query::QueryError;
+use sha2::{Digest, Sha256};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// Everything that can stop the server.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source} (is another server running there? choose another --addr)")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The runtime or the connection loop failed.
+    #[error("server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen.
+    pub addr: SocketAddr,
+    /// The query path's limits.
+    pub limits: Limits,
+    /// When set, SPARQL Update is accepted from requests that present it as
+    /// `Authorization: Bearer TOKEN`; otherwise every update is refused.
+    pub update_token: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            limits: Limits::default(),
+            update_token: None,
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub(crate) public: Arc<PublicStore>,
+    pub(crate) gate: Gate,
+    /// SHA-256 of the update token: compared as hashes, so the comparison
+    /// time tells nothing about the token.
+    update_token: Option<[u8; 32]>,
+}
+
+impl AppState {
+    pub(crate) fn store(&self) -> oxigraph::store::Store {
+        self.public.store().clone()
+    }
+
+    /// Whether a request's `Authorization` header carries the update token.
+    pub(crate) fn may_update(&self, authorization: Option<&HeaderValue>) -> bool {
+        let (Some(expected), Some(given)) = (self.update_token, authorization) else {
+            return false;
+        };
+        let Some(token) = given.to_str().ok().and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        }) else {
+            return false;
+        };
+        Sha256::digest(token.trim().as_bytes()).as_slice() == expected
+    }
+}
+
+/// An error answer: a status and a plain-text message for people.
+#[derive(Debug)]
+pub(crate) struct HttpError {
+    status: StatusCode,
+    message: String,
+}
+
+impl HttpError {
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> HttpError {
+        HttpError {
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<QueryError> for HttpError {
+    fn from(e: QueryError) -> HttpError {
+        let status = match &e {
+            QueryError::Syntax(_) | QueryError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            QueryError::UpdateRefused | QueryError::ServiceRefused(_) => StatusCode::FORBIDDEN,
+            QueryError::Timeout(_) | QueryError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            QueryError::TooLarge(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            QueryError::FormatMismatch { .. } => StatusCode::NOT_ACCEPTABLE,
+            QueryError::Evaluation(_) | QueryError::Output(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        HttpError::new(status, e.to_string())
+    }
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        if self.status.is_server_error() {
+            tracing::warn!(status = %self.status, message = %self.message, "request failed");
+        }
+        let mut response = (
+            self.status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{}\n", self.message),
+        )
+            .into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}
+
+/// The application: every route, CORS and access logs. Routes of other
+/// issues (`/oai`) merge into it.
+pub fn router(public: PublicStore, config: &Config) -> Router {
+    let state = AppState {
+        public: Arc::new(public),
+        gate: Gate::new(config.limits.clone()),
+        update_token: config
+            .update_token
+            .as_deref()
+            .map(|t| Sha256::digest(t.trim().as_bytes()).into()),
+    };
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([
+            axum::http::Method::GET,
+            axum::http::Method::HEAD,
+            axum::http::Method::POST,
+        ])
+        .allow_headers([header::ACCEPT, header::CONTENT_TYPE, header::AUTHORIZATION])
+        .max_age(Duration::from_secs(3600));
+    Router::new()
+        .route("/", get(pages::index))
+        .route("/health", get(health))
+        .route("/sparql", get(sparql::get).post(sparql::post))
+        .route("/store", get(gsp::get))
+        .route("/record/{id}", get(pages::record))
+        .with_state(state)
+        .layer(cors)
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                ),
+        )
+}
+
+async fn health() -> &'static str {
+    "ok\n"
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then finishes the
+/// requests under way.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ServerError::Io)
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing the requests under way");
+}
+
+/// Runs the server on its own runtime until Ctrl-C or SIGTERM. `on_listen`
+/// is told the bound address (useful with port 0).
+pub fn run(
+    public: PublicStore,
+    config: Config,
+    on_listen: impl FnOnce(SocketAddr),
+) -> Result<(), ServerError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| ServerError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        on_listen(listener.local_addr()?);
+        serve(listener, router(public, &config), shutdown_signal()).await
+    })
+}

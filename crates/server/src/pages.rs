@@ -1,0 +1,246 @@
+//! Pages for people: the landing page, the query page of `/sparql`, and
+//! `/record/{id}`, which dereferences a record IRI (HTML for people,
+//! Turtle, JSON-LD, N-Triples, RDF/XML for machines).
+
+use crate::formats::{Offer, OutputFormat};
+use crate::query::{rdf_serializer, QueryError, PREFIXES};
+use crate::sparql::{choose_format, ok};
+use crate::{AppState, HttpError};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use maud::{html, Markup, DOCTYPE};
+use oxigraph::model::{Quad, Term};
+use std::collections::BTreeMap;
+
+/// Example queries of the query page: (title, query).
+const EXAMPLES: &[(&str, &str)] = &[
+    (
+        "Record graphs and their size",
+        "SELECT ?graph (COUNT(*) AS ?triples)\nWHERE { GRAPH ?graph { ?s ?p ?o } }\nGROUP BY ?graph\nORDER BY ?graph",
+    ),
+    (
+        "Titles",
+        "PREFIX dcterms: <http://purl.org/dc/terms/>\nSELECT ?thing ?title\nWHERE { ?thing dcterms:title ?title }\nORDER BY ?thing\nLIMIT 100",
+    ),
+    (
+        "Classes in use",
+        "SELECT ?class (COUNT(?s) AS ?instances)\nWHERE { ?s a ?class }\nGROUP BY ?class\nORDER BY DESC(?instances)",
+    ),
+];
+
+fn layout(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                style { "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}textarea{width:100%;font-family:monospace}pre{background:#f4f4f4;padding:.5rem;overflow:auto}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}" }
+            }
+            body { (body) }
+        }
+    }
+}
+
+/// `GET /`.
+pub(crate) async fn index() -> Html<String> {
+    Html(
+        layout(
+            "dmpgraph",
+            html! {
+                h1 { "dmpgraph" }
+                p { "AMED research Data Management Plans as RDF (public facts only)." }
+                ul {
+                    li { a href="/sparql" { "/sparql" } " — SPARQL 1.1 query endpoint (query page in a browser)" }
+                    li { code { "/store?graph=IRI" } " — a record's named graph (Graph Store Protocol, read-only)" }
+                    li { code { "/record/{id}" } " — a record, by its grant number (課題管理番号)" }
+                    li { a href="/health" { "/health" } }
+                }
+            },
+        )
+        .into_string(),
+    )
+}
+
+/// The query page of `GET /sparql` for a browser.
+pub(crate) fn query_page() -> Html<String> {
+    Html(
+        layout(
+            "dmpgraph SPARQL endpoint",
+            html! {
+                h1 { "SPARQL endpoint" }
+                p {
+                    "SPARQL 1.1 over the public facts of the stored plans. The default graph is the union of the record graphs; each record is the named graph "
+                    code { "<…/record/{id}>" } ". Read-only; SERVICE is disabled."
+                }
+                form method="get" action="/sparql" {
+                    textarea id="query" name="query" rows="12" {
+                        (EXAMPLES[0].1)
+                    }
+                    p {
+                        label { "Format " select name="format" {
+                            option value="" { "by Accept header" }
+                            option value="json" { "SPARQL JSON" }
+                            option value="xml" { "SPARQL XML" }
+                            option value="csv" { "CSV" }
+                            option value="tsv" { "TSV" }
+                            option value="turtle" { "Turtle (CONSTRUCT/DESCRIBE)" }
+                            option value="jsonld" { "JSON-LD (CONSTRUCT/DESCRIBE)" }
+                        } }
+                        " "
+                        button type="submit" { "Run" }
+                    }
+                }
+                h2 { "Examples" }
+                @for (title, text) in EXAMPLES {
+                    h3 { (title) }
+                    pre { (text) }
+                    p { a href={ "/sparql?format=tsv&query=" (form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()) } { "run" } }
+                }
+            },
+        )
+        .into_string(),
+    )
+}
+
+/// `GET /record/{id}`.
+pub(crate) async fn record(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    match answer(app, &id, &headers, raw.as_deref().unwrap_or("")).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn answer(
+    app: AppState,
+    id: &str,
+    headers: &HeaderMap,
+    raw: &str,
+) -> Result<Response, HttpError> {
+    let format_param = form_urlencoded::parse(raw.as_bytes())
+        .find(|(k, _)| k == "format")
+        .map(|(_, v)| v.into_owned());
+    let format = choose_format(headers, format_param.as_deref(), Offer::Page)?;
+    let public = app.public.clone();
+    let wanted = id.to_string();
+    let found = app
+        .gate
+        .run(move |_| {
+            let entry = public
+                .record(&wanted)
+                .map_err(|e| QueryError::Evaluation(e.to_string()))?;
+            match entry {
+                Some(entry) if !entry.deleted => {
+                    let quads = public
+                        .graph(&entry.graph)
+                        .map_err(|e| QueryError::Evaluation(e.to_string()))?;
+                    Ok(Some((entry, quads)))
+                }
+                Some(entry) => Ok(Some((entry, Vec::new()))),
+                None => Ok(None),
+            }
+        })
+        .await?;
+    let Some((entry, quads)) = found else {
+        return Err(HttpError::new(
+            StatusCode::NOT_FOUND,
+            format!("no record '{id}' here"),
+        ));
+    };
+    if entry.deleted {
+        return Err(HttpError::new(
+            StatusCode::GONE,
+            format!("record '{id}' was withdrawn"),
+        ));
+    }
+    match format {
+        OutputFormat::Rdf(f) => {
+            let mut out = rdf_serializer(f).for_writer(Vec::new());
+            for q in &quads {
+                out.serialize_triple(q.as_ref())
+                    .map_err(QueryError::Output)?;
+            }
+            Ok(ok(format, out.finish().map_err(QueryError::Output)?))
+        }
+        _ => {
+            let title = entry
+                .summary
+                .get("title")
+                .and_then(|t| t.as_str())
+                .unwrap_or(id)
+                .to_string();
+            Ok(ok(
+                OutputFormat::Html,
+                record_page(id, &title, &entry.graph, &quads)
+                    .into_string()
+                    .into_bytes(),
+            ))
+        }
+    }
+}
+
+/// A compact name for an IRI (`dcterms:title`) when a prefix fits.
+fn short(iri: &str) -> String {
+    PREFIXES
+        .iter()
+        .find_map(|(name, ns)| iri.strip_prefix(ns).map(|local| format!("{name}:{local}")))
+        .unwrap_or_else(|| iri.to_string())
+}
+
+fn term(t: &Term, graph: &str) -> Markup {
+    match t {
+        Term::NamedNode(n) => {
+            let iri = n.as_str();
+            let label = match iri.strip_prefix(graph) {
+                Some(fragment) if fragment.starts_with('#') => fragment.to_string(),
+                _ => short(iri),
+            };
+            html! { a href=(iri) { (label) } }
+        }
+        Term::Literal(l) => html! {
+            (l.value())
+            @if let Some(lang) = l.language() { small { " @" (lang) } }
+        },
+        other => html! { (other.to_string()) },
+    }
+}
+
+fn record_page(id: &str, title: &str, graph: &str, quads: &[Quad]) -> Markup {
+    let mut subjects: BTreeMap<String, Vec<&Quad>> = BTreeMap::new();
+    for q in quads {
+        subjects.entry(q.subject.to_string()).or_default().push(q);
+    }
+    layout(
+        title,
+        html! {
+            h1 { (title) }
+            p {
+                "Record " code { (id) } " — graph " code { (graph) } ". Machine-readable: "
+                a href="?format=turtle" { "Turtle" } ", "
+                a href="?format=jsonld" { "JSON-LD" } ", "
+                a href="?format=ntriples" { "N-Triples" } ", "
+                a href="?format=rdfxml" { "RDF/XML" } "."
+            }
+            @for (subject, quads) in &subjects {
+                h2 id=(subject.rsplit('#').next().unwrap_or(subject).trim_end_matches('>')) {
+                    (subject.trim_start_matches('<').trim_end_matches('>').strip_prefix(graph).unwrap_or(subject))
+                }
+                table {
+                    @for q in quads {
+                        tr {
+                            th { (short(q.predicate.as_str())) }
+                            td { (term(&q.object, graph)) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

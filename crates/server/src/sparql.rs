@@ -1,0 +1,241 @@
+//! The SPARQL 1.1 Protocol at `/sparql`: query by GET `?query=`, by POST of
+//! a form or of `application/sparql-query`; `default-graph-uri` and
+//! `named-graph-uri`; answers in the negotiated format. Updates are refused
+//! unless the request carries the configured update token.
+
+use crate::formats::{self, OutputFormat};
+use crate::query::{self, Dataset, ParsedQuery, QueryError};
+use crate::{pages, AppState, HttpError};
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use mediatype::MediaType;
+
+/// A protocol operation with its parameters.
+#[derive(Debug, Default)]
+struct ProtocolRequest {
+    query: Option<String>,
+    update: Option<String>,
+    default_graphs: Vec<String>,
+    named_graphs: Vec<String>,
+    /// `format=` (json, xml, csv, tsv, turtle, …): overrides `Accept`, for
+    /// links and browsers.
+    format: Option<String>,
+}
+
+impl ProtocolRequest {
+    fn add_params(&mut self, bytes: &[u8]) -> Result<(), HttpError> {
+        for (key, value) in form_urlencoded::parse(bytes) {
+            let slot = match key.as_ref() {
+                "query" => &mut self.query,
+                "update" => &mut self.update,
+                "format" | "output" => &mut self.format,
+                "default-graph-uri" => {
+                    self.default_graphs.push(value.into_owned());
+                    continue;
+                }
+                "named-graph-uri" => {
+                    self.named_graphs.push(value.into_owned());
+                    continue;
+                }
+                _ => continue,
+            };
+            if slot.is_some() {
+                return Err(HttpError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("the parameter '{key}' is given more than once"),
+                ));
+            }
+            *slot = Some(value.into_owned());
+        }
+        if self.query.is_some() && self.update.is_some() {
+            return Err(HttpError::new(
+                StatusCode::BAD_REQUEST,
+                "a request carries either 'query' or 'update', not both",
+            ));
+        }
+        Ok(())
+    }
+
+    fn dataset(&self) -> Result<Dataset, QueryError> {
+        Dataset::from_iris(
+            self.default_graphs.iter().map(String::as_str),
+            self.named_graphs.iter().map(String::as_str),
+        )
+    }
+}
+
+fn accept(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok())
+}
+
+/// A browser asks for a page: its `Accept` names `text/html`.
+pub(crate) fn wants_html(headers: &HeaderMap) -> bool {
+    accept(headers).is_some_and(|a| a.contains("text/html"))
+}
+
+/// `GET /sparql`.
+pub(crate) async fn get(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let mut request = ProtocolRequest::default();
+    if let Err(e) = request.add_params(raw.as_deref().unwrap_or("").as_bytes()) {
+        return e.into_response();
+    }
+    if request.update.is_some() {
+        return HttpError::new(
+            StatusCode::FORBIDDEN,
+            "SPARQL Update is never accepted by GET (and this endpoint is read-only)",
+        )
+        .into_response();
+    }
+    if request.query.is_none() {
+        if wants_html(&headers) {
+            return pages::query_page().into_response();
+        }
+        return HttpError::new(
+            StatusCode::BAD_REQUEST,
+            "no query: send GET /sparql?query=…, or POST a form with 'query' or an application/sparql-query body",
+        )
+        .into_response();
+    }
+    respond(app, &headers, request).await
+}
+
+/// `POST /sparql`.
+pub(crate) async fn post(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let mut request = ProtocolRequest::default();
+    // The graph parameters of a direct POST travel in the URL.
+    if let Err(e) = request.add_params(raw.as_deref().unwrap_or("").as_bytes()) {
+        return e.into_response();
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| MediaType::parse(v).ok())
+        .map(|m| m.essence().to_string().to_ascii_lowercase());
+    let body_text = || {
+        String::from_utf8(body.to_vec())
+            .map_err(|_| HttpError::new(StatusCode::BAD_REQUEST, "the request body is not UTF-8"))
+    };
+    let in_url = request.query.is_some() || request.update.is_some();
+    let outcome = match content_type.as_deref() {
+        Some("application/x-www-form-urlencoded") => request.add_params(&body),
+        Some(direct @ ("application/sparql-query" | "application/sparql-update")) => {
+            if in_url {
+                Err(HttpError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("a POST of {direct} carries the operation in its body, not also in the URL"),
+                ))
+            } else {
+                body_text().map(|text| {
+                    if direct == "application/sparql-query" {
+                        request.query = Some(text);
+                    } else {
+                        request.update = Some(text);
+                    }
+                })
+            }
+        }
+        other => Err(HttpError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!(
+                "unsupported Content-Type {}; POST application/x-www-form-urlencoded (query=…), application/sparql-query or application/sparql-update",
+                other.unwrap_or("(none)")
+            ),
+        )),
+    };
+    if let Err(e) = outcome {
+        return e.into_response();
+    }
+    if let Some(update) = request.update.take() {
+        return run_update(app, &headers, update).await;
+    }
+    if request.query.is_none() {
+        return HttpError::new(
+            StatusCode::BAD_REQUEST,
+            "no query: the form has no 'query' parameter",
+        )
+        .into_response();
+    }
+    respond(app, &headers, request).await
+}
+
+async fn run_update(app: AppState, headers: &HeaderMap, update: String) -> Response {
+    if !app.may_update(headers.get(header::AUTHORIZATION)) {
+        return HttpError::from(QueryError::UpdateRefused).into_response();
+    }
+    let store = app.store();
+    match app.gate.run(move |_| query::update(&store, &update)).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => HttpError::from(e).into_response(),
+    }
+}
+
+/// The format asked by `format=` or by `Accept`.
+pub(crate) fn choose_format(
+    headers: &HeaderMap,
+    format: Option<&str>,
+    offer: formats::Offer,
+) -> Result<OutputFormat, HttpError> {
+    let not_acceptable = || {
+        HttpError::new(
+            StatusCode::NOT_ACCEPTABLE,
+            format!(
+                "none of the accepted formats is on offer here; ask for one of: {}",
+                formats::offered_media_types(offer).join(", ")
+            ),
+        )
+    };
+    match format {
+        Some(name) => formats::from_name(name)
+            .filter(|f| f.fits(offer))
+            .ok_or_else(not_acceptable),
+        None => formats::negotiate(accept(headers), offer).ok_or_else(not_acceptable),
+    }
+}
+
+/// Answers a query with the protocol's status codes.
+async fn respond(app: AppState, headers: &HeaderMap, request: ProtocolRequest) -> Response {
+    match answer(app, headers, request).await {
+        Ok(response) => response,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn answer(
+    app: AppState,
+    headers: &HeaderMap,
+    request: ProtocolRequest,
+) -> Result<Response, HttpError> {
+    let text = request.query.as_deref().unwrap_or_default();
+    let parsed = ParsedQuery::parse(text)?;
+    let dataset = request.dataset()?;
+    let format = choose_format(headers, request.format.as_deref(), parsed.offer())?;
+    let store = app.store();
+    let body = app
+        .gate
+        .run(move |limits| query::evaluate(&store, parsed, &dataset, format, limits))
+        .await?;
+    Ok(ok(format, body))
+}
+
+/// A 200 answer in `format`.
+pub(crate) fn ok(format: OutputFormat, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, format.content_type()),
+            (header::VARY, "Accept"),
+        ],
+        body,
+    )
+        .into_response()
+}
