@@ -297,8 +297,8 @@ fn ingest(
         Stores::open(dir).with_context(|| format!("cannot open the store at {}", dir.display()))?;
     // The catalog every record's datasets belong to (unchanged: not rewritten).
     stores
-        .write_batch(vec![catalog_write(base, config)])
-        .context("writing the catalog graph")?;
+        .write_batch(vec![catalog_write(base, config), vocabulary_write()?])
+        .context("writing the catalog and vocabulary graphs")?;
     let bar = progress(files.len(), check.json);
     // One slot per file, in input order; stored plans fill theirs after the write.
     let mut reports: Vec<Option<FileReport>> = Vec::with_capacity(files.len());
@@ -385,6 +385,21 @@ fn catalog_write(base: &Base, config: &CatalogConfig) -> RecordWrite {
         source: None,
         summary: serde_json::json!({ "title": config.catalog.title_en, "format": "config" }),
     }
+}
+
+/// dmpgraph's vocabulary as a record (id `vocabulary`).
+fn vocabulary_write() -> anyhow::Result<RecordWrite> {
+    let (graph, public) = dmpgraph_rdf::vocabulary_graph()?;
+    Ok(RecordWrite {
+        id: "vocabulary".into(),
+        kind: RecordKind::Vocabulary,
+        graph,
+        public,
+        private: Vec::new(),
+        version: None,
+        source: None,
+        summary: serde_json::json!({ "title": "dmpgraph vocabulary", "format": "turtle" }),
+    })
 }
 
 /// A plan as the store takes it: its graphs, version and public summary.

@@ -191,4 +191,19 @@ impl Dataset {
     pub fn is_published(&self) -> bool {
         self.sharing.is_some_and(|s| s.is_publication())
     }
+
+    /// The latest publication date AMED's rule allows for data under 制限共有:
+    /// two years after 研究終了日 (or earlier, at the publication of results,
+    /// which the form does not record). `None` for other sharing methods or
+    /// without an end date.
+    pub fn publication_deadline(&self, project: &Project) -> Option<NaiveDate> {
+        if !self.sharing.is_some_and(|s| s.is_restricted_sharing()) {
+            return None;
+        }
+        let end = project.end?;
+        Some(
+            end.checked_add_months(chrono::Months::new(24))
+                .unwrap_or(end),
+        )
+    }
 }

@@ -1,7 +1,7 @@
 //! AMED's rules for a plan: errors reject it, warnings are reported and stored.
 
 use crate::{DataSubject, Dmp, Entity, Field, SharingMethod};
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -154,8 +154,7 @@ pub fn validate(dmp: &Dmp, today: NaiveDate) -> Vec<Issue> {
                     out.push(Issue::new(Warning, Some(Field::DatasetExternalParties), e, format!("dataset No. {n} is shared with external parties but 外部関係者の情報 is empty")));
                 }
                 if m.is_restricted_sharing() {
-                    if let Some(end) = p.end {
-                        let deadline = end.checked_add_months(Months::new(24)).unwrap_or(end);
+                    if let Some(deadline) = ds.publication_deadline(p) {
                         match ds.publication_date {
                             Some(date) if date > deadline => out.push(Issue::new(Warning, Some(Field::DatasetPublicationDate), e, format!(
                                 "dataset No. {n}: 公開予定日 {date} is later than AMED allows for {}: publication by the earlier of two years after 研究終了日 ({deadline}) or the publication of results", m.label_ja()))),

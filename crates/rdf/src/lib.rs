@@ -318,6 +318,25 @@ pub fn catalog_graph(base: &Base, config: &CatalogConfig) -> (NamedNode, Vec<Qua
     (catalog, q)
 }
 
+/// dmpgraph's vocabulary, `ontologies/dmpgraph.ttl`.
+pub const VOCABULARY_TTL: &str = include_str!("../../../ontologies/dmpgraph.ttl");
+
+/// The name of the vocabulary's graph in the store: the ontology's IRI
+/// without its `#`.
+pub const VOCABULARY_GRAPH: &str = "https://w3id.org/dmpgraph/ns";
+
+/// The vocabulary as quads of its graph, so that queries can use the labels
+/// (`skos:prefLabel "制限公開"@ja`) and crosswalks of AMED's value lists.
+pub fn vocabulary_graph() -> Result<(NamedNode, Vec<Quad>), MappingError> {
+    let graph = NamedNode::new_unchecked(VOCABULARY_GRAPH);
+    let quads = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
+        .with_default_graph(graph.clone())
+        .for_slice(VOCABULARY_TTL.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| MappingError(format!("ontologies/dmpgraph.ttl: {e}")))?;
+    Ok((graph, quads))
+}
+
 /// The catalog's contact point, cited by every dataset.
 pub fn contact_point(base: &Base) -> NamedNode {
     NamedNode::new_unchecked(format!("{}catalog#contact", base.as_str()))
@@ -480,6 +499,14 @@ impl Mapping {
                     Literal::new_language_tagged_literal_unchecked(text, "ja").into(),
                 );
                 public.add(&ds, &generated, ns(DCTERMS, "description").into());
+            }
+            // Derived: the latest publication date AMED's rule allows (制限共有).
+            if let Some(deadline) = d.publication_deadline(&dmp.project) {
+                public.add(
+                    &ds,
+                    &ns(DMPG, "publicationDeadline"),
+                    Literal::new_typed_literal(deadline.to_string(), xsd::DATE).into(),
+                );
             }
             // A DCAT distribution is the data reachable at a URL: the
             // repository URL when it is an IRI.

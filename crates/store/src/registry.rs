@@ -24,6 +24,9 @@ pub enum RecordKind {
     /// The catalog itself (`dcat:Catalog`, publisher, contact point): one
     /// graph that record graphs refer to.
     Catalog,
+    /// dmpgraph's vocabulary (`ontologies/dmpgraph.ttl`): labels and
+    /// crosswalks of AMED's value lists, for queries.
+    Vocabulary,
 }
 
 impl RecordKind {
@@ -34,6 +37,7 @@ impl RecordKind {
             RecordKind::HarvestedDataset => "harvested-dataset",
             RecordKind::Link => "link",
             RecordKind::Catalog => "catalog",
+            RecordKind::Vocabulary => "vocabulary",
         }
     }
 }
