@@ -12,7 +12,11 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    // A server logs its requests (method, path, status, latency) and its
+    // lifecycle by default; other commands only warnings.
+    let serving = matches!(cli.command, args::Command::Serve { .. });
     let default = match cli.verbose {
+        0 if serving => "info",
         0 => "warn",
         1 => "info",
         2 => "debug",

@@ -42,7 +42,7 @@ pub fn query(dir: &Path, format: Option<&str>, arg: &str) -> anyhow::Result<Exit
         }
     };
     let format = match format {
-        Some(name) => format_from_name(name)
+        Some(name) => format_from_name(name, parsed.offer())
             .filter(|f| f.fits(parsed.offer()))
             .with_context(|| {
                 format!(

@@ -137,20 +137,30 @@ fn without_charset(accept: &str) -> String {
         .join(",")
 }
 
-/// A format from its short name (`?format=` and `dmpgraph query --format`).
-pub fn from_name(name: &str) -> Option<OutputFormat> {
-    Some(match name.to_ascii_lowercase().as_str() {
+/// A format from its short name (`?format=`, `?output=`, `?results=` and
+/// `dmpgraph query --format`), for a kind of response: `json` and `xml` are
+/// SPARQL results for SELECT/ASK and JSON-LD / RDF/XML for CONSTRUCT/DESCRIBE,
+/// as clients such as SPARQLWrapper use them. Also accepts full media types.
+pub fn from_name(name: &str, offer: Offer) -> Option<OutputFormat> {
+    let name = name.trim().to_ascii_lowercase();
+    let rdf = offer != Offer::Results;
+    Some(match name.as_str() {
+        "json" | "srj" if rdf => OutputFormat::Rdf(JSON_LD),
+        "xml" if rdf => OutputFormat::Rdf(RdfFormat::RdfXml),
         "json" | "srj" => OutputFormat::Results(QueryResultsFormat::Json),
         "xml" | "srx" => OutputFormat::Results(QueryResultsFormat::Xml),
         "csv" => OutputFormat::Results(QueryResultsFormat::Csv),
         "tsv" => OutputFormat::Results(QueryResultsFormat::Tsv),
-        "turtle" | "ttl" => OutputFormat::Rdf(RdfFormat::Turtle),
-        "ntriples" | "nt" => OutputFormat::Rdf(RdfFormat::NTriples),
-        "nquads" | "nq" => OutputFormat::Rdf(RdfFormat::NQuads),
-        "rdfxml" | "rdf" => OutputFormat::Rdf(RdfFormat::RdfXml),
-        "jsonld" => OutputFormat::Rdf(JSON_LD),
+        "turtle" | "ttl" | "n3" => OutputFormat::Rdf(RdfFormat::Turtle),
+        "ntriples" | "n-triples" | "nt" => OutputFormat::Rdf(RdfFormat::NTriples),
+        "nquads" | "n-quads" | "nq" => OutputFormat::Rdf(RdfFormat::NQuads),
+        "rdfxml" | "rdf+xml" | "rdf" => OutputFormat::Rdf(RdfFormat::RdfXml),
+        "jsonld" | "json-ld" => OutputFormat::Rdf(JSON_LD),
         "html" => OutputFormat::Html,
-        _ => return None,
+        media_type => offered(offer)
+            .into_iter()
+            .find(|(m, _)| *m == media_type)
+            .map(|(_, f)| f)?,
     })
 }
 
@@ -229,5 +239,35 @@ mod tests {
             Some(OutputFormat::Rdf(RdfFormat::Turtle))
         );
         assert_eq!(negotiate(Some("text/csv"), Offer::Rdf), None);
+    }
+
+    #[test]
+    fn short_names_follow_the_kind_of_answer() {
+        use QueryResultsFormat::*;
+        assert_eq!(
+            from_name("json", Offer::Results),
+            Some(OutputFormat::Results(Json))
+        );
+        assert_eq!(
+            from_name("json", Offer::Rdf),
+            Some(OutputFormat::Rdf(JSON_LD))
+        );
+        assert_eq!(
+            from_name("xml", Offer::Results),
+            Some(OutputFormat::Results(Xml))
+        );
+        assert_eq!(
+            from_name("XML", Offer::Rdf),
+            Some(OutputFormat::Rdf(RdfFormat::RdfXml))
+        );
+        assert_eq!(
+            from_name("n3", Offer::Rdf),
+            Some(OutputFormat::Rdf(RdfFormat::Turtle))
+        );
+        assert_eq!(
+            from_name("text/csv", Offer::Results),
+            Some(OutputFormat::Results(Csv))
+        );
+        assert_eq!(from_name("gif", Offer::Results), None);
     }
 }

@@ -43,10 +43,6 @@ impl Gate {
         }
     }
 
-    pub(crate) fn limits(&self) -> &Limits {
-        &self.limits
-    }
-
     /// Runs `job` on a blocking thread once a slot is free. Past the time
     /// limit the job's cancellation token fires and the caller gets
     /// [`QueryError::Timeout`] at once; the job keeps its slot until it

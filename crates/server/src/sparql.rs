@@ -20,7 +20,8 @@ struct ProtocolRequest {
     default_graphs: Vec<String>,
     named_graphs: Vec<String>,
     /// `format=` (json, xml, csv, tsv, turtle, …): overrides `Accept`, for
-    /// links and browsers.
+    /// links and browsers. `output=` and `results=` are its aliases (clients
+    /// such as SPARQLWrapper send all three); the first one given counts.
     format: Option<String>,
 }
 
@@ -30,7 +31,12 @@ impl ProtocolRequest {
             let slot = match key.as_ref() {
                 "query" => &mut self.query,
                 "update" => &mut self.update,
-                "format" | "output" => &mut self.format,
+                "format" | "output" | "results" => {
+                    if self.format.is_none() {
+                        self.format = Some(value.into_owned());
+                    }
+                    continue;
+                }
                 "default-graph-uri" => {
                     self.default_graphs.push(value.into_owned());
                     continue;
@@ -196,7 +202,7 @@ pub(crate) fn choose_format(
         )
     };
     match format {
-        Some(name) => formats::from_name(name)
+        Some(name) => formats::from_name(name, offer)
             .filter(|f| f.fits(offer))
             .ok_or_else(not_acceptable),
         None => formats::negotiate(accept(headers), offer).ok_or_else(not_acceptable),
