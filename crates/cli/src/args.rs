@@ -116,6 +116,14 @@ pub enum Command {
         #[arg(long)]
         verify: bool,
     },
+    /// Print where every field of AMED's form goes: its public/private mark,
+    /// its RDF property path and its maDMP place (from mappings/rdf.toml), as
+    /// a Markdown table.
+    Fields {
+        /// Replace the table in this README between its markers instead.
+        #[arg(long, value_name = "FILE", hide = true)]
+        write_readme: Option<PathBuf>,
+    },
     /// Export stored plans as maDMP JSON or RDF.
     #[command(subcommand)]
     Export(ExportCommand),

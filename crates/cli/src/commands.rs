@@ -54,6 +54,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             validate(&check, &options, &paths)
         }
         Command::Export(command) => export::run(command),
+        Command::Fields { write_readme } => fields(write_readme.as_deref()),
         Command::Query {
             store,
             format,
@@ -92,6 +93,28 @@ fn today(check: &CheckArgs) -> NaiveDate {
     check
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+fn fields(write_readme: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let table = Mapping::builtin().field_table();
+    let Some(readme) = write_readme else {
+        print!("{table}");
+        return Ok(ExitCode::SUCCESS);
+    };
+    let text = std::fs::read_to_string(readme)
+        .with_context(|| format!("cannot read {}", readme.display()))?;
+    let updated = dmpgraph_rdf::replace_field_table(&text, &table).with_context(|| {
+        format!(
+            "{} has no field-table markers ({} … {})",
+            readme.display(),
+            dmpgraph_rdf::FIELD_TABLE_BEGIN,
+            dmpgraph_rdf::FIELD_TABLE_END
+        )
+    })?;
+    std::fs::write(readme, updated)
+        .with_context(|| format!("cannot write {}", readme.display()))?;
+    eprintln!("{}: field table updated", readme.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn madmp_version_arg(arg: Option<&str>) -> anyhow::Result<Option<MadmpVersion>> {

@@ -23,7 +23,10 @@ mod madmp;
 mod mapping;
 
 pub use madmp::{madmp_document, public_document, MADMP_CONTEXT, MADMP_DOCUMENT, PRIVATE_KEYS};
-pub use mapping::{FieldMapping, Mapping, MappingError, Node, BUILTIN_RDF_TOML};
+pub use mapping::{
+    replace_field_table, FieldMapping, Mapping, MappingError, Node, BUILTIN_RDF_TOML,
+    FIELD_TABLE_BEGIN, FIELD_TABLE_END,
+};
 
 use chrono::NaiveDate;
 use dmpgraph_model::{

@@ -346,3 +346,17 @@ impl Mapping {
         out
     }
 }
+
+/// The marker before the README's generated field table.
+pub const FIELD_TABLE_BEGIN: &str =
+    "<!-- BEGIN field-table: generated from mappings/rdf.toml by `dmpgraph fields --write-readme README.md`; do not edit -->";
+/// The marker after it.
+pub const FIELD_TABLE_END: &str = "<!-- END field-table -->";
+
+/// `text` with the part between the field-table markers replaced by
+/// `table`; `None` without the markers.
+pub fn replace_field_table(text: &str, table: &str) -> Option<String> {
+    let start = text.find(FIELD_TABLE_BEGIN)? + FIELD_TABLE_BEGIN.len();
+    let end = start + text[start..].find(FIELD_TABLE_END)?;
+    Some(format!("{}\n{table}{}", &text[..start], &text[end..]))
+}

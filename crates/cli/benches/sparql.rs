@@ -1,0 +1,913 @@
+//! The SPARQL endpoint against oxigraph's own server, side by side in one
+//! run: `dmpgraph serve` and `oxigraph serve --union-default-graph` over the
+//! same data (generated plans, the catalog and the vocabulary graph, loaded
+//! into dmpgraph's public store, dumped to N-Quads and loaded with
+//! `oxigraph load`), asked the same queries with the same `Accept` headers.
+//!
+//! ```sh
+//! CARGO_TARGET_DIR=/root/.cache/dmpgraph-bench-target cargo bench --workspace --bench sparql [-- COUNT]
+//! ```
+//!
+//! COUNT is the number of generated plans (default 1,000, about 225,000
+//! quads), stored as `dmpgraph ingest` stores them, plus the example plans of
+//! `examples/` (ingested by `dmpgraph ingest`). The queries are the
+//! librarians' `examples/queries/*.rq`, read at run time; the bench's own
+//! queries (`bench:` in the table) are added when there are fewer than 12
+//! files, or with `DMPGRAPH_BENCH_BUILTIN=1`. `NOW()` is replaced by the
+//! fixed `"2026-11-01T00:00:00Z"^^xsd:dateTime` in every query, for both
+//! servers. Before any timing, both servers must return the same number of rows (or
+//! triples) for a query; a query they disagree on, or that either refuses,
+//! is reported and left out.
+//!
+//! - **Latency**: per query a warm-up, then K requests alternating between
+//!   the servers (A, B, A, B, …) from one client thread over keep-alive
+//!   connections; the median of each server, their ratio
+//!   (dmpgraph / oxigraph), and over the queries the median, geometric mean
+//!   and 90th percentile of the ratios. The target: median ratio ≤ 1.10.
+//! - **Throughput**: 16 client threads, each with its own keep-alive
+//!   connection, cycling through the queries for T seconds against one
+//!   server, then the other: queries per second and errors.
+//!
+//! Settings (environment): `DMPGRAPH_BENCH_K` (requests per server and query,
+//! default 50), `DMPGRAPH_BENCH_WARMUP` (default 3), `DMPGRAPH_BENCH_SECONDS`
+//! (T, default 10), `DMPGRAPH_BENCH_CLIENTS` (default 16),
+//! `DMPGRAPH_BENCH_METHOD` (`get`, default, or `post`: a direct POST of
+//! `application/sparql-query`), `DMPGRAPH_BENCH_SERVE_ARGS` (more arguments
+//! for `dmpgraph serve`, e.g. `--max-concurrent 16`), `DMPGRAPH_BENCH_QUERIES`
+//! (another folder of `.rq` files), `DMPGRAPH_BENCH_BUILTIN` (`1`: add the
+//! bench's own queries, `0`: leave them out), `OXIGRAPH` (the `oxigraph`
+//! program, default `oxigraph` on the PATH). Both servers listen on loopback only and are
+//! killed at the end, also when the bench panics.
+
+use dmpgraph_model::CatalogConfig;
+use dmpgraph_rdf::{catalog_graph, Base, Mapping, RecordContext};
+use dmpgraph_store::{RecordKind, RecordWrite, Stores};
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// `NOW()` in every query: a fixed instant, so both servers (and every run)
+/// answer the same.
+const FIXED_NOW: &str =
+    "\"2026-11-01T00:00:00+09:00\"^^<http://www.w3.org/2001/XMLSchema#dateTime>";
+
+const PREFIXES: &str = "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dcso: <https://w3id.org/dcso/ns/core#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX vcard: <http://www.w3.org/2006/vcard/ns#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dmpg: <https://w3id.org/dmpgraph/ns#>
+";
+
+/// The bench's own queries, over the mapping of `mappings/rdf.toml`:
+/// what a librarian asks of the catalog. `%RECORD%` is the IRI of a stored
+/// plan.
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "bench:datasets-by-sharing-method",
+        "SELECT ?method ?label (COUNT(?ds) AS ?datasets) WHERE {
+  ?ds dmpg:sharingMethod ?method .
+  OPTIONAL { ?method skos:prefLabel ?label FILTER(LANG(?label) = \"ja\") }
+} GROUP BY ?method ?label ORDER BY DESC(?datasets)",
+    ),
+    (
+        "bench:overdue-without-doi",
+        "SELECT ?plan ?title ?ds ?name ?deadline WHERE {
+  ?ds dmpg:publicationDeadline ?deadline .
+  FILTER(?deadline < xsd:date(NOW()))
+  FILTER NOT EXISTS { ?ds dcso:hasDatasetId ?id }
+  ?plan dcso:hasDataset ?ds ; dcso:hasProject/dcterms:title ?title .
+  ?ds dcterms:title ?name .
+} ORDER BY ?deadline ?ds LIMIT 100",
+    ),
+    (
+        "bench:plans-by-institution",
+        "SELECT ?institution (COUNT(DISTINCT ?plan) AS ?plans) (COUNT(?ds) AS ?datasets) WHERE {
+  ?plan a dcso:DMP ; dcso:hasContact/vcard:organization-name ?institution ; dcso:hasDataset ?ds .
+} GROUP BY ?institution ORDER BY DESC(?plans)",
+    ),
+    (
+        "bench:title-search",
+        "SELECT ?plan ?title ?start ?end WHERE {
+  ?plan dcso:hasProject ?p .
+  ?p dcterms:title ?title ; dcso:start ?start ; dcso:end ?end .
+  FILTER(CONTAINS(STR(?title), \"大腸\"))
+  FILTER(?end >= \"2024-01-01\"^^xsd:date)
+} ORDER BY DESC(?start) ?plan LIMIT 50",
+    ),
+    (
+        "bench:human-data-repositories",
+        "SELECT ?repository (COUNT(?ds) AS ?datasets) WHERE {
+  ?ds dmpg:dataSubject <https://w3id.org/dmpgraph/ns/data-subject/human-individual> ;
+      dcso:hasDistribution/dcso:hasHost/dcterms:title ?repository .
+} GROUP BY ?repository ORDER BY ?repository",
+    ),
+    (
+        "bench:ask-open-data-without-doi",
+        "ASK {
+  ?ds dmpg:sharingMethod <https://w3id.org/dmpgraph/ns/sharing-method/unrestricted-publication> .
+  FILTER NOT EXISTS { ?ds dcso:hasDatasetId ?id }
+}",
+    ),
+    (
+        "bench:construct-one-plan",
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <%RECORD%> { ?s ?p ?o } }",
+    ),
+    (
+        "bench:describe-one-dataset",
+        "DESCRIBE <%RECORD%#dataset-1>",
+    ),
+];
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default)
+}
+
+/// A query of the run.
+struct Query {
+    name: String,
+    text: String,
+    /// The `Accept` header: SPARQL JSON results, or N-Triples.
+    accept: &'static str,
+    /// The URL-encoded text (GET).
+    encoded: String,
+}
+
+impl Query {
+    fn new(name: String, text: &str) -> Query {
+        let text = replace_now(text);
+        let accept = if is_graph_query(&text) {
+            "application/n-triples"
+        } else {
+            "application/sparql-results+json"
+        };
+        let encoded = percent_encode(&text);
+        Query {
+            name,
+            text,
+            accept,
+            encoded,
+        }
+    }
+}
+
+/// Replaces every `NOW()` (any case, spaces allowed) outside strings,
+/// IRIs and comments by [`FIXED_NOW`].
+fn replace_now(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '#' => {
+                while i < chars.len() && chars[i] != '\n' {
+                    out.push(chars[i]);
+                    i += 1;
+                }
+                continue;
+            }
+            '<' => {
+                // An IRI (no spaces inside) or the operator <, <=.
+                let end = chars[i + 1..]
+                    .iter()
+                    .position(|&x| x == '>' || x.is_whitespace())
+                    .map(|p| i + 1 + p);
+                if let Some(end) = end.filter(|&e| chars[e] == '>') {
+                    out.extend(&chars[i..=end]);
+                    i = end + 1;
+                    continue;
+                }
+            }
+            '"' | '\'' => {
+                let long = chars.get(i + 1) == Some(&c) && chars.get(i + 2) == Some(&c);
+                let open = if long { 3 } else { 1 };
+                out.extend(&chars[i..i + open]);
+                i += open;
+                while i < chars.len() {
+                    if chars[i] == '\\' {
+                        out.extend(&chars[i..(i + 2).min(chars.len())]);
+                        i += 2;
+                        continue;
+                    }
+                    let closes = if long {
+                        chars[i] == c
+                            && chars.get(i + 1) == Some(&c)
+                            && chars.get(i + 2) == Some(&c)
+                    } else {
+                        chars[i] == c
+                    };
+                    if closes {
+                        out.extend(&chars[i..i + open]);
+                        i += open;
+                        break;
+                    }
+                    out.push(chars[i]);
+                    i += 1;
+                }
+                continue;
+            }
+            'n' | 'N' => {
+                let word: String = chars[i..(i + 3).min(chars.len())].iter().collect();
+                let before_ok =
+                    i == 0 || !(chars[i - 1].is_alphanumeric() || "_:?$".contains(chars[i - 1]));
+                if word.eq_ignore_ascii_case("now") && before_ok {
+                    let mut j = i + 3;
+                    while j < chars.len() && chars[j].is_whitespace() {
+                        j += 1;
+                    }
+                    if chars.get(j) == Some(&'(') {
+                        let mut k = j + 1;
+                        while k < chars.len() && chars[k].is_whitespace() {
+                            k += 1;
+                        }
+                        if chars.get(k) == Some(&')') {
+                            out.push_str(FIXED_NOW);
+                            i = k + 1;
+                            continue;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// Whether the query is a CONSTRUCT or DESCRIBE, as the server reads it.
+fn is_graph_query(text: &str) -> bool {
+    dmpgraph_server::query::ParsedQuery::parse(text)
+        .is_ok_and(|q| q.offer() == dmpgraph_server::Offer::Rdf)
+}
+
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The queries of the run: the librarians' files, then the bench's own.
+fn load_queries(record: &str) -> Vec<Query> {
+    let dir = std::env::var_os("DMPGRAPH_BENCH_QUERIES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/queries"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "rq"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    eprintln!(
+        "queries: {} file(s) in {}",
+        files.len(),
+        dir.canonicalize().unwrap_or(dir.clone()).display()
+    );
+    let mut queries: Vec<Query> = files
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(f)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", f.display()));
+            let name = f
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Query::new(name, &text)
+        })
+        .collect();
+    // The bench's own queries stand in when the librarians' are few.
+    let builtin = env_or("DMPGRAPH_BENCH_BUILTIN", u8::from(files.len() < 12));
+    if builtin != 0 {
+        for (name, text) in BUILTIN {
+            let text = format!("{PREFIXES}{}", text.replace("%RECORD%", record));
+            queries.push(Query::new(name.to_string(), &text));
+        }
+    }
+    queries
+}
+
+// ---------------------------------------------------------------------------
+// Data
+
+/// Writes `count` generated plans, the catalog and the vocabulary into a
+/// dmpgraph store at `dir`, ingests the example plans (`examples/`), and
+/// dumps the public store to `dump`. Returns
+/// the number of public quads.
+fn build_store(dir: &Path, dump: &Path, count: u64) -> usize {
+    let base = Base::default();
+    let catalog = CatalogConfig::builtin();
+    let stores = Stores::open(dir).unwrap();
+    let (graph, public) = catalog_graph(&base, catalog);
+    let (vgraph, vpublic) = dmpgraph_rdf::vocabulary_graph().unwrap();
+    stores
+        .write_batch(vec![
+            RecordWrite {
+                id: "catalog".into(),
+                kind: RecordKind::Catalog,
+                graph,
+                public,
+                private: Vec::new(),
+                version: None,
+                source: None,
+                summary: serde_json::json!({"title": catalog.catalog.title_en}),
+            },
+            RecordWrite {
+                id: "vocabulary".into(),
+                kind: RecordKind::Vocabulary,
+                graph: vgraph,
+                public: vpublic,
+                private: Vec::new(),
+                version: None,
+                source: None,
+                summary: serde_json::json!({"title": "dmpgraph vocabulary"}),
+            },
+        ])
+        .unwrap();
+    let ids: Vec<u64> = (0..count).collect();
+    for chunk in ids.chunks(256) {
+        let batch = chunk
+            .iter()
+            .map(|&i| {
+                let dmp = dmpgraph_dev::generated_dmp(i);
+                let source = format!("gen-{i:06}.xlsx");
+                let ctx = RecordContext {
+                    base: &base,
+                    catalog,
+                    source: Some(&source),
+                };
+                let g = Mapping::builtin().dmp_to_graphs(&dmp, &ctx);
+                RecordWrite {
+                    id: dmp.id().to_string(),
+                    kind: RecordKind::Dmp,
+                    graph: g.graph,
+                    public: g.public,
+                    private: g.private,
+                    version: dmp.version().map(|d| d.to_string()),
+                    source: Some(source),
+                    summary: serde_json::json!({"title": dmp.project.title}),
+                }
+            })
+            .collect();
+        stores.write_batch(batch).unwrap();
+    }
+    // Dropping the stores releases RocksDB's lock for `dmpgraph ingest`.
+    drop(stores);
+    // The example plans too (AMED workbooks and maDMP JSON of other funders),
+    // through dmpgraph's own ingest: the librarians' queries name some of
+    // their values (a grant number, a PI).
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let status = Command::new(env!("CARGO_BIN_EXE_dmpgraph"))
+        .arg("ingest")
+        .arg("--store")
+        .arg(dir)
+        .arg(&examples)
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .status()
+        .expect("cannot run dmpgraph ingest");
+    if !status.success() {
+        eprintln!(
+            "dmpgraph ingest of {}: {status} (some files rejected; the others are stored)",
+            examples.display()
+        );
+    }
+    let stores = Stores::open(dir).unwrap();
+    let quads = stores.public().len().unwrap();
+    let file = BufWriter::new(std::fs::File::create(dump).unwrap());
+    stores
+        .public()
+        .dump_to_writer(RdfSerializer::from_format(RdfFormat::NQuads), file)
+        .unwrap()
+        .flush()
+        .unwrap();
+    // Released again, for `dmpgraph serve`.
+    drop(stores);
+    quads
+}
+
+// ---------------------------------------------------------------------------
+// Servers
+
+/// A server child process, killed when dropped (also on panic).
+struct Server {
+    name: &'static str,
+    child: Child,
+    /// The query URL.
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        eprintln!("stopped {} (pid {})", self.name, self.child.id());
+    }
+}
+
+/// Forwards a child's stderr lines to ours, and sends each to `tx`.
+fn forward_stderr(name: &'static str, child: &mut Child, tx: Option<mpsc::Sender<String>>) {
+    let stderr = child.stderr.take().expect("stderr is piped");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            eprintln!("[{name}] {line}");
+            if let Some(tx) = &tx {
+                let _ = tx.send(line);
+            }
+        }
+    });
+}
+
+fn start_dmpgraph(store: &Path) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dmpgraph"));
+    command
+        .arg("serve")
+        .arg("--store")
+        .arg(store)
+        .args(["--addr", "127.0.0.1:0"]);
+    if let Ok(extra) = std::env::var("DMPGRAPH_BENCH_SERVE_ARGS") {
+        command.args(extra.split_whitespace());
+    }
+    let mut child = command
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start dmpgraph serve");
+    let (tx, rx) = mpsc::channel();
+    forward_stderr("dmpgraph", &mut child, Some(tx));
+    let mut server = Server {
+        name: "dmpgraph serve",
+        child,
+        url: String::new(),
+    };
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let addr = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = rx
+            .recv_timeout(left)
+            .expect("dmpgraph serve did not say where it listens");
+        if let Some(rest) = line.split("on http://").nth(1) {
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    server.url = format!("http://{addr}/sparql");
+    server
+}
+
+fn free_port() -> SocketAddr {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("cannot bind a loopback port")
+}
+
+fn start_oxigraph(location: &Path) -> Server {
+    let program = std::env::var("OXIGRAPH").unwrap_or_else(|_| "oxigraph".into());
+    let addr = free_port();
+    let mut child = Command::new(&program)
+        .arg("serve")
+        .arg("--location")
+        .arg(location)
+        .args(["--bind", &addr.to_string(), "--union-default-graph"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {program} serve: {e}"));
+    forward_stderr("oxigraph", &mut child, None);
+    let server = Server {
+        name: "oxigraph serve",
+        child,
+        url: format!("http://{addr}/query"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while TcpStream::connect(addr).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "oxigraph serve does not listen on {addr}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server
+}
+
+// ---------------------------------------------------------------------------
+// HTTP
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::new_with_config(
+        ureq::config::Config::builder()
+            .http_status_as_error(false)
+            .max_idle_connections_per_host(1)
+            .timeout_global(Some(Duration::from_secs(300)))
+            .build(),
+    )
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
+}
+
+/// One request: the status and the body.
+fn ask(
+    agent: &ureq::Agent,
+    url: &str,
+    q: &Query,
+    method: Method,
+) -> Result<(u16, Vec<u8>), String> {
+    let response = match method {
+        Method::Get => agent
+            .get(&format!("{url}?query={}", q.encoded))
+            .header("Accept", q.accept)
+            .call(),
+        Method::Post => agent
+            .post(url)
+            .header("Accept", q.accept)
+            .header("Content-Type", "application/sparql-query")
+            .send(q.text.as_bytes()),
+    };
+    let mut response = response.map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(u64::MAX)
+        .read_to_vec()
+        .map_err(|e| e.to_string())?;
+    Ok((status, body))
+}
+
+/// Rows of a SPARQL JSON answer (1 for ASK), or triples of N-Triples.
+fn count_results(q: &Query, body: &[u8]) -> Result<usize, String> {
+    if q.accept == "application/n-triples" {
+        return Ok(body
+            .split(|&b| b == b'\n')
+            .filter(|l| {
+                let l = l.trim_ascii();
+                !l.is_empty() && !l.starts_with(b"#")
+            })
+            .count());
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("not SPARQL JSON: {e}"))?;
+    if json.get("boolean").is_some() {
+        return Ok(1);
+    }
+    json.pointer("/results/bindings")
+        .and_then(|b| b.as_array())
+        .map(Vec::len)
+        .ok_or_else(|| "no results.bindings".to_string())
+}
+
+// ---------------------------------------------------------------------------
+// Statistics
+
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let pos = q * (sorted.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+fn sorted(mut v: Vec<f64>) -> Vec<f64> {
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+struct Latency {
+    name: String,
+    rows: usize,
+    bytes: (usize, usize),
+    dmpgraph: Vec<f64>,
+    oxigraph: Vec<f64>,
+}
+
+struct Throughput {
+    ok: u64,
+    errors: u64,
+    seconds: f64,
+    latencies: Vec<f64>,
+}
+
+fn throughput(
+    url: &str,
+    queries: &[Query],
+    clients: usize,
+    seconds: f64,
+    method: Method,
+) -> Throughput {
+    let ok = AtomicU64::new(0);
+    let errors = AtomicU64::new(0);
+    let first_error = std::sync::Mutex::new(None::<String>);
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs_f64(seconds);
+    let latencies: Vec<Vec<f64>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..clients)
+            .map(|c| {
+                let (ok, errors, first_error) = (&ok, &errors, &first_error);
+                s.spawn(move || {
+                    let agent = agent();
+                    let mut lat = Vec::new();
+                    let mut i = c;
+                    while Instant::now() < deadline {
+                        let q = &queries[i % queries.len()];
+                        i += 1;
+                        let t = Instant::now();
+                        match ask(&agent, url, q, method) {
+                            Ok((200, _)) => {
+                                lat.push(t.elapsed().as_secs_f64());
+                                ok.fetch_add(1, Ordering::Relaxed);
+                            }
+                            other => {
+                                errors.fetch_add(1, Ordering::Relaxed);
+                                let message = match other {
+                                    Ok((status, body)) => format!(
+                                        "{}: HTTP {status}: {}",
+                                        q.name,
+                                        String::from_utf8_lossy(&body).trim()
+                                    ),
+                                    Err(e) => format!("{}: {e}", q.name),
+                                };
+                                first_error.lock().unwrap().get_or_insert(message);
+                            }
+                        }
+                    }
+                    lat
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(e) = first_error.into_inner().unwrap() {
+        eprintln!("  first error: {e}");
+    }
+    Throughput {
+        ok: ok.into_inner(),
+        errors: errors.into_inner(),
+        seconds,
+        latencies: sorted(latencies.into_iter().flatten().collect()),
+    }
+}
+
+fn ms(s: f64) -> String {
+    format!("{:.3}", s * 1000.0)
+}
+
+// ---------------------------------------------------------------------------
+
+fn main() {
+    let count: u64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1000);
+    let k: usize = env_or("DMPGRAPH_BENCH_K", 50);
+    let warmup: usize = env_or("DMPGRAPH_BENCH_WARMUP", 3);
+    let seconds: f64 = env_or("DMPGRAPH_BENCH_SECONDS", 10.0);
+    let clients: usize = env_or("DMPGRAPH_BENCH_CLIENTS", 16);
+    let method = match std::env::var("DMPGRAPH_BENCH_METHOD").as_deref() {
+        Ok("post") | Ok("POST") => Method::Post,
+        _ => Method::Get,
+    };
+
+    let work = tempfile::tempdir().unwrap();
+    let store_dir = work.path().join("dmpgraph");
+    let dump = work.path().join("public.nq");
+    let oxi_dir = work.path().join("oxigraph");
+
+    let t = Instant::now();
+    let quads = build_store(&store_dir, &dump, count);
+    eprintln!(
+        "stored {count} plans + catalog + vocabulary: {quads} public quads in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
+    let program = std::env::var("OXIGRAPH").unwrap_or_else(|_| "oxigraph".into());
+    let status = Command::new(&program)
+        .arg("load")
+        .arg("--location")
+        .arg(&oxi_dir)
+        .arg("--file")
+        .arg(&dump)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run {program} load: {e}"));
+    assert!(status.success(), "{program} load failed: {status}");
+    eprintln!(
+        "oxigraph load of the N-Quads dump: {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+
+    let dmpgraph = start_dmpgraph(&store_dir);
+    let oxigraph = start_oxigraph(&oxi_dir);
+    eprintln!("dmpgraph: {}\noxigraph: {}", dmpgraph.url, oxigraph.url);
+
+    let record = Base::default()
+        .record_iri(dmpgraph_dev::generated_dmp(count / 2).id())
+        .as_str()
+        .to_string();
+    let all = load_queries(&record);
+    let agent = agent();
+
+    // Sanity: the same answers (by size) from both, before any timing.
+    let mut queries = Vec::new();
+    let mut left_out = Vec::new();
+    let mut rows_of = Vec::new();
+    for q in all {
+        let a = ask(&agent, &dmpgraph.url, &q, method);
+        let b = ask(&agent, &oxigraph.url, &q, method);
+        let verdict = match (&a, &b) {
+            (Ok((200, ba)), Ok((200, bb))) => {
+                match (count_results(&q, ba), count_results(&q, bb)) {
+                    (Ok(ra), Ok(rb)) if ra == rb => Ok(ra),
+                    (ra, rb) => Err(format!("dmpgraph {ra:?} rows, oxigraph {rb:?} rows")),
+                }
+            }
+            _ => {
+                let show = |r: &Result<(u16, Vec<u8>), String>| match r {
+                    Ok((s, body)) => format!(
+                        "HTTP {s} {}",
+                        String::from_utf8_lossy(&body[..body.len().min(300)]).trim()
+                    ),
+                    Err(e) => e.clone(),
+                };
+                Err(format!("dmpgraph: {}; oxigraph: {}", show(&a), show(&b)))
+            }
+        };
+        match verdict {
+            Ok(rows) => {
+                rows_of.push(rows);
+                queries.push(q);
+            }
+            Err(why) => {
+                eprintln!("LEFT OUT {}: {why}", q.name);
+                left_out.push((q.name, why));
+            }
+        }
+    }
+    assert!(
+        !queries.is_empty(),
+        "no query that both servers answer alike"
+    );
+
+    // (a) Latency, alternating A, B, A, B … per query, one client thread.
+    let mut results = Vec::new();
+    for (q, &rows) in queries.iter().zip(&rows_of) {
+        let mut bytes = (0, 0);
+        for _ in 0..warmup {
+            bytes.0 = ask(&agent, &dmpgraph.url, q, method).unwrap().1.len();
+            bytes.1 = ask(&agent, &oxigraph.url, q, method).unwrap().1.len();
+        }
+        let mut r = Latency {
+            name: q.name.clone(),
+            rows,
+            bytes,
+            dmpgraph: Vec::with_capacity(k),
+            oxigraph: Vec::with_capacity(k),
+        };
+        for _ in 0..k {
+            for (url, into) in [
+                (&dmpgraph.url, &mut r.dmpgraph),
+                (&oxigraph.url, &mut r.oxigraph),
+            ] {
+                let t = Instant::now();
+                let (status, _) = ask(&agent, url, q, method).unwrap();
+                into.push(t.elapsed().as_secs_f64());
+                assert_eq!(status, 200, "{}: HTTP {status} from {url}", q.name);
+            }
+        }
+        r.dmpgraph = sorted(r.dmpgraph);
+        r.oxigraph = sorted(r.oxigraph);
+        eprintln!(
+            "  {:<40} dmpgraph {:>9} ms  oxigraph {:>9} ms",
+            q.name,
+            ms(quantile(&r.dmpgraph, 0.5)),
+            ms(quantile(&r.oxigraph, 0.5))
+        );
+        results.push(r);
+    }
+
+    // (b) Throughput: `clients` threads against one server, then the other.
+    eprintln!("throughput: {clients} clients × {seconds} s, dmpgraph first");
+    let tp_dmpgraph = throughput(&dmpgraph.url, &queries, clients, seconds, method);
+    let tp_oxigraph = throughput(&oxigraph.url, &queries, clients, seconds, method);
+    drop(dmpgraph);
+    drop(oxigraph);
+
+    // The table.
+    println!();
+    println!(
+        "dmpgraph serve vs oxigraph serve {}: {count} plans, {quads} public quads; {} queries ({} left out); {k} requests per server and query after {warmup} warm-up, alternating; {} via {}; {} cores",
+        env!("CARGO_PKG_VERSION"),
+        queries.len(),
+        left_out.len(),
+        match method {
+            Method::Get => "GET ?query=",
+            Method::Post => "POST application/sparql-query",
+        },
+        "keep-alive HTTP/1.1",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+    );
+    if let Ok(extra) = std::env::var("DMPGRAPH_BENCH_SERVE_ARGS") {
+        println!("dmpgraph serve {extra}");
+    }
+    println!();
+    println!(
+        "{:<40} {:>7} {:>9} {:>11} {:>11} {:>11} {:>11} {:>7}",
+        "query", "rows", "bytes", "dmpg med ms", "dmpg p90 ms", "oxi med ms", "oxi p90 ms", "ratio"
+    );
+    let mut ratios = Vec::new();
+    let mut own_ratios = Vec::new();
+    for r in &results {
+        let (a, b) = (quantile(&r.dmpgraph, 0.5), quantile(&r.oxigraph, 0.5));
+        let ratio = a / b;
+        ratios.push(ratio);
+        if !r.name.starts_with("bench:") {
+            own_ratios.push(ratio);
+        }
+        let bytes = if r.bytes.0 == r.bytes.1 {
+            r.bytes.0.to_string()
+        } else {
+            format!("{}/{}", r.bytes.0, r.bytes.1)
+        };
+        println!(
+            "{:<40} {:>7} {:>9} {:>11} {:>11} {:>11} {:>11} {:>7.3}",
+            r.name,
+            r.rows,
+            bytes,
+            ms(a),
+            ms(quantile(&r.dmpgraph, 0.9)),
+            ms(b),
+            ms(quantile(&r.oxigraph, 0.9)),
+            ratio
+        );
+    }
+    let summary = |label: &str, ratios: &[f64]| {
+        if ratios.is_empty() {
+            return;
+        }
+        let s = sorted(ratios.to_vec());
+        let geo = (s.iter().map(|r| r.ln()).sum::<f64>() / s.len() as f64).exp();
+        let median = quantile(&s, 0.5);
+        println!(
+            "{label:<40} median ratio {median:.3}  geometric mean {geo:.3}  p90 {:.3}  (target median ≤ 1.10: {})",
+            quantile(&s, 0.9),
+            if median <= 1.10 { "met" } else { "NOT met" }
+        );
+    };
+    println!();
+    summary(&format!("all {} queries", ratios.len()), &ratios);
+    if own_ratios.len() != ratios.len() {
+        summary(
+            &format!("examples/queries ({})", own_ratios.len()),
+            &own_ratios,
+        );
+    }
+    println!();
+    println!("throughput, {clients} concurrent clients (keep-alive, one connection each), {seconds} s each, cycling through the queries:");
+    for (name, tp) in [("dmpgraph", &tp_dmpgraph), ("oxigraph", &tp_oxigraph)] {
+        println!(
+            "  {name:<9} {:>9.1} queries/s  {:>7} answered  {:>4} errors  latency median {} ms, p90 {} ms",
+            tp.ok as f64 / tp.seconds,
+            tp.ok,
+            tp.errors,
+            ms(quantile(&tp.latencies, 0.5)),
+            ms(quantile(&tp.latencies, 0.9)),
+        );
+    }
+    println!(
+        "  ratio dmpgraph / oxigraph: {:.3}",
+        (tp_dmpgraph.ok as f64 / tp_dmpgraph.seconds)
+            / (tp_oxigraph.ok as f64 / tp_oxigraph.seconds)
+    );
+    for (name, why) in &left_out {
+        println!("left out {name}: {why}");
+    }
+}

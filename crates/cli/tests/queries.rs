@@ -1,0 +1,205 @@
+//! The data librarians' queries of `examples/queries/`: each `.rq` runs
+//! against the example store through `dmpgraph query` and must give exactly
+//! the answer written next to it (`.tsv` for SELECT and ASK, `.nt` for
+//! CONSTRUCT and DESCRIBE, compared as sorted lines).
+//!
+//! `NOW()` is replaced by a fixed instant, so that the answers of the
+//! date-dependent queries do not change with the day the tests run.
+
+mod common;
+
+use common::*;
+use std::path::{Path, PathBuf};
+
+/// The instant `NOW()` stands for (the same day as `common::TODAY`).
+const NOW: &str = "\"2026-11-01T00:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime>";
+
+/// At least this many queries are expected.
+const MIN_QUERIES: usize = 12;
+
+fn queries_dir() -> PathBuf {
+    repo_root().join("examples/queries")
+}
+
+/// Every `.rq` file of `examples/queries/`, sorted by name.
+fn query_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(queries_dir())
+        .expect("examples/queries exists")
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rq"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn name(path: &Path) -> String {
+    path.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+/// How an answer is written and compared.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Answer {
+    /// SELECT or ASK: the exact TSV output.
+    Tsv,
+    /// CONSTRUCT or DESCRIBE: N-Triples, compared as sorted lines.
+    NTriples,
+}
+
+impl Answer {
+    fn format(self) -> &'static str {
+        match self {
+            Answer::Tsv => "tsv",
+            Answer::NTriples => "ntriples",
+        }
+    }
+}
+
+/// The expected answer file of a query and its kind: `NN-name.tsv` or
+/// `NN-name.nt`, exactly one of them.
+fn expected_file(query: &Path) -> (PathBuf, Answer) {
+    let tsv = query.with_extension("tsv");
+    let nt = query.with_extension("nt");
+    match (tsv.is_file(), nt.is_file()) {
+        (true, false) => (tsv, Answer::Tsv),
+        (false, true) => (nt, Answer::NTriples),
+        (true, true) => panic!(
+            "{}: both {} and {} exist; keep the one of the query's form",
+            name(query),
+            name(&tsv),
+            name(&nt)
+        ),
+        (false, false) => panic!(
+            "{}: no expected answer ({} or {})",
+            name(query),
+            name(&tsv),
+            name(&nt)
+        ),
+    }
+}
+
+fn sorted_lines(text: &str) -> Vec<&str> {
+    let mut lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    lines.sort_unstable();
+    lines
+}
+
+#[test]
+fn every_query_is_documented_and_has_an_expected_answer() {
+    let queries = query_files();
+    assert!(
+        queries.len() >= MIN_QUERIES,
+        "expected at least {MIN_QUERIES} queries in {}, found {}: {:?}",
+        queries_dir().display(),
+        queries.len(),
+        queries.iter().map(|q| name(q)).collect::<Vec<_>>()
+    );
+    for query in &queries {
+        let text = std::fs::read_to_string(query).unwrap();
+        assert!(
+            text.starts_with('#'),
+            "{} must begin with a # comment (title, question, how to adapt it)",
+            name(query)
+        );
+        let (expected, kind) = expected_file(query);
+        let answer = std::fs::read_to_string(&expected).unwrap();
+        assert!(
+            !answer.trim().is_empty(),
+            "{}: the expected answer {} is empty",
+            name(query),
+            name(&expected)
+        );
+        let upper = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .to_uppercase();
+        let graph_form = upper.contains("CONSTRUCT") || upper.contains("DESCRIBE");
+        assert_eq!(
+            kind == Answer::NTriples,
+            graph_form,
+            "{}: a CONSTRUCT or DESCRIBE query is answered by a .nt file, any other by a .tsv file",
+            name(query)
+        );
+    }
+    // `dmpgraph ingest examples` reads every .json under examples/ as a maDMP
+    // plan: no answer may be written as JSON here.
+    for entry in std::fs::read_dir(queries_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        assert!(
+            path.extension().is_none_or(|x| x != "json"),
+            "{}: examples/queries must hold no .json file (ingest would read it as a plan)",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn every_query_gives_its_expected_answer_on_the_examples() {
+    let store = ingested_examples();
+    let work = tempfile::tempdir().unwrap();
+    let queries = query_files();
+    assert!(queries.len() >= MIN_QUERIES);
+    let mut failures = Vec::new();
+    for query in &queries {
+        let (expected_path, kind) = expected_file(query);
+        let text = std::fs::read_to_string(query)
+            .unwrap()
+            .replace("NOW()", NOW);
+        let file = work.path().join(name(query));
+        std::fs::write(&file, &text).unwrap();
+        let out = run(&[
+            "query",
+            "--store",
+            s(store.path()),
+            "--format",
+            kind.format(),
+            &format!("@{}", s(&file)),
+        ]);
+        if out.status.code() != Some(0) {
+            failures.push(format!(
+                "=== {}: dmpgraph query failed ({:?})\n{}",
+                name(query),
+                out.status.code(),
+                stderr(&out)
+            ));
+            continue;
+        }
+        let actual = stdout(&out);
+        let expected = std::fs::read_to_string(&expected_path).unwrap();
+        let same = match kind {
+            Answer::Tsv => actual == expected,
+            Answer::NTriples => sorted_lines(&actual) == sorted_lines(&expected),
+        };
+        if !same {
+            let show = |t: &str| match kind {
+                Answer::Tsv => t.to_owned(),
+                Answer::NTriples => sorted_lines(t).join("\n") + "\n",
+            };
+            let mut diff = String::new();
+            if kind == Answer::NTriples {
+                let (want, got) = (sorted_lines(&expected), sorted_lines(&actual));
+                for line in want.iter().filter(|l| !got.contains(l)) {
+                    diff.push_str(&format!("missing:    {line}\n"));
+                }
+                for line in got.iter().filter(|l| !want.contains(l)) {
+                    diff.push_str(&format!("unexpected: {line}\n"));
+                }
+            }
+            failures.push(format!(
+                "=== {} (expected answer: {})\n{diff}--- expected\n{}--- actual\n{}",
+                name(query),
+                name(&expected_path),
+                show(&expected),
+                show(&actual)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} queries did not give their expected answer (NOW() = {NOW}):\n\n{}",
+        failures.len(),
+        queries.len(),
+        failures.join("\n")
+    );
+}
