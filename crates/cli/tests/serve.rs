@@ -359,6 +359,11 @@ fn the_sparql_protocol_in_every_form() {
     assert_eq!(page.status, 200);
     assert!(page.content_type.starts_with("text/html"));
     assert!(page.body.contains("<textarea") && page.body.contains("SELECT"));
+    // The librarians' queries of examples/queries are its examples.
+    assert!(page
+        .body
+        .contains("Datasets linked to JGA or DRA accessions"));
+    assert_eq!(page.body.matches("<h3>").count(), 16, "{}", page.body);
 
     // CORS: a browser-based editor on another origin may query.
     let preflight = reply(

@@ -13,21 +13,11 @@ use maud::{html, Markup, DOCTYPE};
 use oxigraph::model::{Quad, Term};
 use std::collections::BTreeMap;
 
-/// Example queries of the query page: (title, query).
-const EXAMPLES: &[(&str, &str)] = &[
-    (
-        "Record graphs and their size",
-        "SELECT ?graph (COUNT(*) AS ?triples)\nWHERE { GRAPH ?graph { ?s ?p ?o } }\nGROUP BY ?graph\nORDER BY ?graph",
-    ),
-    (
-        "Titles",
-        "PREFIX dcterms: <http://purl.org/dc/terms/>\nSELECT ?thing ?title\nWHERE { ?thing dcterms:title ?title }\nORDER BY ?thing\nLIMIT 100",
-    ),
-    (
-        "Classes in use",
-        "SELECT ?class (COUNT(?s) AS ?instances)\nWHERE { ?s a ?class }\nGROUP BY ?class\nORDER BY DESC(?instances)",
-    ),
-];
+include!(concat!(env!("OUT_DIR"), "/librarian_queries.rs"));
+
+/// A first query for the page's text area when there are no librarians'
+/// queries: the record graphs and their sizes.
+const FIRST_QUERY: &str = "SELECT ?graph (COUNT(*) AS ?triples)\nWHERE { GRAPH ?graph { ?s ?p ?o } }\nGROUP BY ?graph\nORDER BY ?graph";
 
 fn layout(title: &str, body: Markup) -> Markup {
     html! {
@@ -77,7 +67,7 @@ pub(crate) fn query_page() -> Html<String> {
                 }
                 form method="get" action="/sparql" {
                     textarea id="query" name="query" rows="12" {
-                        (EXAMPLES[0].1)
+                        (LIBRARIAN_QUERIES.first().map_or(FIRST_QUERY, |(_, q)| *q))
                     }
                     p {
                         label { "Format " select name="format" {
@@ -93,8 +83,9 @@ pub(crate) fn query_page() -> Html<String> {
                         button type="submit" { "Run" }
                     }
                 }
-                h2 { "Examples" }
-                @for (title, text) in EXAMPLES {
+                h2 { "Librarians' queries" }
+                p { "From " code { "examples/queries/" } " of dmpgraph: each one runs as it is." }
+                @for (title, text) in LIBRARIAN_QUERIES {
                     h3 { (title) }
                     pre { (text) }
                     p { a href={ "/sparql?format=tsv&query=" (form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>()) } { "run" } }
