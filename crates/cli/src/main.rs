@@ -31,6 +31,16 @@ fn main() -> ExitCode {
         .init();
     match commands::run(cli.command) {
         Ok(code) => code,
+        // The reader of our output went away (`dmpgraph export … | head`):
+        // nothing is wrong with the command itself.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("dmpgraph: {e:#}");
             ExitCode::from(2)

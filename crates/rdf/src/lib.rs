@@ -79,17 +79,17 @@ impl Base {
     }
 }
 
-/// Keeps an id usable as one IRI path segment.
-fn iri_segment(id: &str) -> String {
-    id.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-._~".contains(c) {
-                c.to_string()
-            } else {
-                c.to_string().bytes().map(|b| format!("%{b:02X}")).collect()
-            }
-        })
-        .collect()
+/// What stays as it is in an IRI segment or fragment dmpgraph mints: RFC
+/// 3986's unreserved characters; everything else is percent-encoded (UTF-8).
+const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Keeps an id usable as one IRI path segment (or fragment part).
+pub(crate) fn iri_segment(id: &str) -> String {
+    percent_encoding::utf8_percent_encode(id, UNRESERVED).to_string()
 }
 
 /// A record's graph name and its public and private quads.

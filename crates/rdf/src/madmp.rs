@@ -50,22 +50,6 @@ pub fn public_document(document: &Value) -> Value {
     }
 }
 
-/// Percent-encodes a JSON pointer token for an IRI fragment.
-fn fragment_token(token: &str) -> String {
-    let mut out = String::with_capacity(token.len());
-    for c in token.chars() {
-        if c.is_ascii_alphanumeric() || "-._~".contains(c) {
-            out.push(c);
-        } else {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    out
-}
-
 impl crate::Mapping {
     /// The JSON-LD form of a maDMP document: the context inline, an `@id`
     /// from the JSON pointer and an `@type` from `[madmp_classes]` on every
@@ -90,7 +74,7 @@ impl crate::Mapping {
         for (key, value) in dmp {
             nested.insert(
                 key.clone(),
-                self.with_node_ids(value, key, &format!("{base}/{}", fragment_token(key))),
+                self.with_node_ids(value, key, &format!("{base}/{}", crate::iri_segment(key))),
             );
         }
         out.insert("dmp".into(), Value::Object(nested));
@@ -120,7 +104,7 @@ impl crate::Mapping {
                 for (k, v) in map {
                     out.insert(
                         k.clone(),
-                        self.with_node_ids(v, k, &format!("{iri}/{}", fragment_token(k))),
+                        self.with_node_ids(v, k, &format!("{iri}/{}", crate::iri_segment(k))),
                     );
                 }
                 Value::Object(out)
