@@ -17,7 +17,7 @@
 //! the public graph, the full one in the private graph, so an export
 //! reproduces the document as it came, extension keys included.
 
-use crate::{ns, MappingError, RecordContext, RecordGraphs, DCSO, DCTERMS, PROV};
+use crate::{ns, MappingError, RecordContext, RecordGraphs, DCAT, DCSO, DCTERMS, PROV};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
@@ -161,6 +161,7 @@ impl crate::Mapping {
         } else {
             private.clear();
         }
+        self.madmp_dcat_view(document, record, ctx, &mut public);
         // Provenance, as for AMED plans.
         let add = |q: &mut Vec<Quad>, s: &NamedNode, p: NamedNode, o: Term| {
             q.push(Quad::new(s.clone(), p, o, graph.clone()))
@@ -224,6 +225,139 @@ impl crate::Mapping {
             public,
             private,
         })
+    }
+}
+
+impl crate::Mapping {
+    /// The DCAT view of a maDMP plan's datasets, as for AMED plans: each is a
+    /// `dcat:Dataset` of the catalog with its contact point and landing page
+    /// (a stand-in description where the document has none); a distribution
+    /// with an access URL is a `dcat:Distribution`; `data_access` gives the
+    /// EU access right of each distribution and, the most open, the dataset's.
+    fn madmp_dcat_view(
+        &self,
+        document: &Value,
+        record: &NamedNode,
+        ctx: &RecordContext<'_>,
+        public: &mut Vec<Quad>,
+    ) {
+        let graph = GraphName::NamedNode(record.clone());
+        let mut add = |s: &NamedNode, p: NamedNode, o: Term| {
+            public.push(Quad::new(s.clone(), p, o, graph.clone()))
+        };
+        let rdf_type = rdf::TYPE.into_owned();
+        let catalog = crate::catalog_iri(ctx.base);
+        // The record IRI names the page about the plan.
+        add(record, rdf_type.clone(), ns(crate::FOAF, "Document").into());
+        add(
+            record,
+            ns(crate::FOAF, "primaryTopic"),
+            NamedNode::new_unchecked(format!("{}#dmp", record.as_str())).into(),
+        );
+        let datasets = document
+            .pointer("/dmp/dataset")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for (i, dataset) in datasets.iter().enumerate() {
+            let ds = NamedNode::new_unchecked(format!("{}#dmp/dataset/{i}", record.as_str()));
+            add(&ds, rdf_type.clone(), ns(DCAT, "Dataset").into());
+            add(&catalog, ns(DCAT, "dataset"), ds.clone().into());
+            add(
+                &ds,
+                ns(DCAT, "contactPoint"),
+                crate::contact_point(ctx.base).into(),
+            );
+            add(&ds, ns(DCAT, "landingPage"), record.clone().into());
+            if dataset.get("description").and_then(Value::as_str).is_none() {
+                let title = dataset
+                    .get("title")
+                    .and_then(Value::as_str)
+                    .unwrap_or("dataset");
+                let text = format!("{title} (no description in the DMP)");
+                add(
+                    &ds,
+                    ns(DCTERMS, "description"),
+                    Literal::new_language_tagged_literal_unchecked(
+                        text.clone(),
+                        crate::guess_language(&text),
+                    )
+                    .into(),
+                );
+                add(
+                    &ds,
+                    ns(crate::DMPG, crate::GENERATED_VALUE_OF),
+                    ns(DCTERMS, "description").into(),
+                );
+            }
+            let distributions = dataset
+                .get("distribution")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let mut most_open: Option<(usize, &NamedNode)> = None;
+            for (j, distribution) in distributions.iter().enumerate() {
+                let right = distribution
+                    .get("data_access")
+                    .and_then(Value::as_str)
+                    .and_then(|a| self.madmp_access_right(a));
+                if let Some(r) = right {
+                    if most_open.is_none_or(|(rank, _)| r.0 < rank) {
+                        most_open = Some(r);
+                    }
+                }
+                // DCSO keeps `format` as text (dcterms:format "text/csv")
+                // where DCAT wants a media-type IRI: the DCAT distribution is
+                // a node of its own beside the DCSO one, for data reachable
+                // at an access URL.
+                let Some(url) = distribution
+                    .get("access_url")
+                    .and_then(Value::as_str)
+                    .and_then(|u| NamedNode::new(u).ok())
+                else {
+                    continue;
+                };
+                let dist =
+                    NamedNode::new_unchecked(format!("{}/dcat-distribution/{j}", ds.as_str()));
+                add(&ds, ns(DCAT, "distribution"), dist.clone().into());
+                add(&dist, rdf_type.clone(), ns(DCAT, "Distribution").into());
+                add(&dist, ns(DCAT, "accessURL"), url.into());
+                if let Some((_, iri)) = right {
+                    add(&dist, ns(DCTERMS, "accessRights"), iri.clone().into());
+                }
+                let formats = distribution.get("format").and_then(Value::as_array);
+                for format in formats.into_iter().flatten().filter_map(Value::as_str) {
+                    if let Some((kind, sub)) = format.trim().split_once('/') {
+                        let iri = format!(
+                            "https://www.iana.org/assignments/media-types/{}/{}",
+                            crate::iri_segment(kind),
+                            crate::iri_segment(sub)
+                        );
+                        let media_type = NamedNode::new_unchecked(iri);
+                        add(&dist, ns(DCAT, "mediaType"), media_type.clone().into());
+                        add(
+                            &media_type,
+                            rdf_type.clone(),
+                            ns(DCTERMS, "MediaType").into(),
+                        );
+                    }
+                }
+                if let Some(title) = distribution.get("title").and_then(Value::as_str) {
+                    add(
+                        &dist,
+                        ns(DCTERMS, "title"),
+                        Literal::new_language_tagged_literal_unchecked(
+                            title,
+                            crate::guess_language(title),
+                        )
+                        .into(),
+                    );
+                }
+            }
+            if let Some((_, iri)) = most_open {
+                add(&ds, ns(DCTERMS, "accessRights"), iri.clone().into());
+            }
+        }
     }
 }
 

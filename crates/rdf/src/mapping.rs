@@ -29,6 +29,8 @@ struct RawMapping {
     access_rights: BTreeMap<String, String>,
     #[serde(default)]
     madmp_classes: BTreeMap<String, String>,
+    #[serde(default)]
+    madmp_access_rights: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -100,6 +102,8 @@ pub struct Mapping {
     reverse: HashMap<String, Vec<Field>>,
     access_rights: HashMap<SharingMethod, NamedNode>,
     madmp_classes: HashMap<String, NamedNode>,
+    /// maDMP `data_access` → EU access right, in order from the most open.
+    madmp_access_rights: Vec<(String, NamedNode)>,
 }
 
 impl Mapping {
@@ -136,6 +140,7 @@ impl Mapping {
             reverse: HashMap::new(),
             access_rights: HashMap::new(),
             madmp_classes: HashMap::new(),
+            madmp_access_rights: Vec::new(),
         };
         for (name, e) in &raw.entities {
             m.classes.insert(
@@ -231,7 +236,24 @@ impl Mapping {
         for (key, class) in &raw.madmp_classes {
             m.madmp_classes.insert(key.clone(), expand(class)?);
         }
+        for access in ["open", "shared", "restricted", "closed"] {
+            if let Some(iri) = raw.madmp_access_rights.get(access) {
+                let iri = NamedNode::new(iri)
+                    .map_err(|e| MappingError(format!("[madmp_access_rights] {access}: {e}")))?;
+                m.madmp_access_rights.push((access.to_string(), iri));
+            }
+        }
         Ok(m)
+    }
+
+    /// The EU access right of a maDMP `data_access` value, and its rank
+    /// (0 = the most open).
+    pub fn madmp_access_right(&self, data_access: &str) -> Option<(usize, &NamedNode)> {
+        self.madmp_access_rights
+            .iter()
+            .enumerate()
+            .find(|(_, (a, _))| a == data_access)
+            .map(|(i, (_, iri))| (i, iri))
     }
 
     /// The DCSO class of the objects under a maDMP key (`dataset` → `dcso:Dataset`).
