@@ -491,3 +491,33 @@ fn export_errors_name_what_is_missing() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn show_prints_a_madmp_plan_with_or_without_its_e_mails() {
+    let store = ingested_examples();
+    let id = "https://doi.org/10.48321/D1KAKEN0001";
+    let full = run(&["show", "--store", s(store.path()), id]);
+    assert_eq!(full.status.code(), Some(0), "{}", stderr(&full));
+    assert!(
+        stdout(&full).contains("format   maDMP 1.3"),
+        "{}",
+        stdout(&full)
+    );
+    assert!(stdout(&full).contains("koichi.tanaka@example.ac.jp"));
+    assert!(stdout(&full).contains("x_dmptool:template"));
+    let public = run(&[
+        "show",
+        "--store",
+        s(store.path()),
+        "--public-only",
+        "--json",
+        id,
+    ]);
+    let doc = json(&public);
+    assert_eq!(doc["record"]["id"], id);
+    assert!(!doc.to_string().contains("@example.ac.jp"), "{doc}");
+    assert_eq!(
+        doc["document"]["dmp"]["title"],
+        read_json(&examples().join("madmp/kakenhi-pancreatic-organoid-1.3.json"))["dmp"]["title"]
+    );
+}
