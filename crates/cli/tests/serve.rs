@@ -384,6 +384,22 @@ fn the_sparql_protocol_in_every_form() {
     );
     assert_eq!(cross.header("access-control-allow-origin"), Some("*"));
 
+    // An RDF client asking the endpoint itself gets its service description.
+    let description = get(&server, "/sparql", "text/turtle");
+    assert_eq!(description.status, 200, "{}", description.body);
+    assert!(
+        description
+            .body
+            .contains("sparql-service-description#Service"),
+        "{}",
+        description.body
+    );
+    assert!(
+        description.body.contains(&server.url("/sparql")),
+        "{}",
+        description.body
+    );
+
     let health = get(&server, "/health", "*/*");
     assert_eq!((health.status, health.body.trim()), (200, "ok"));
 }
@@ -611,6 +627,22 @@ fn updates_services_and_runaway_queries_are_refused() {
     });
     std::thread::sleep(Duration::from_millis(100));
     let t = Instant::now();
+    // An RDF client asking the endpoint itself gets its service description.
+    let description = get(&server, "/sparql", "text/turtle");
+    assert_eq!(description.status, 200, "{}", description.body);
+    assert!(
+        description
+            .body
+            .contains("sparql-service-description#Service"),
+        "{}",
+        description.body
+    );
+    assert!(
+        description.body.contains(&server.url("/sparql")),
+        "{}",
+        description.body
+    );
+
     let health = get(&server, "/health", "*/*");
     assert_eq!(health.status, 200);
     assert!(

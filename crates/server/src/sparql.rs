@@ -102,6 +102,20 @@ pub(crate) async fn get(
         if wants_html(&headers) {
             return pages::query_page().into_response();
         }
+        // An RDF client asking the endpoint itself: its service description.
+        if let Some(OutputFormat::Rdf(format)) = accept(&headers)
+            .filter(|a| !a.trim().is_empty() && !a.contains("*/*"))
+            .and_then(|a| formats::negotiate(Some(a), formats::Offer::Rdf))
+        {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            return match service_description(format, &format!("http://{host}/sparql")) {
+                Ok(body) => ok(OutputFormat::Rdf(format), body),
+                Err(e) => HttpError::from(e).into_response(),
+            };
+        }
         return HttpError::new(
             StatusCode::BAD_REQUEST,
             "no query: send GET /sparql?query=…, or POST a form with 'query' or an application/sparql-query body",
@@ -244,4 +258,65 @@ pub(crate) fn ok(format: OutputFormat, body: Vec<u8>) -> Response {
         body,
     )
         .into_response()
+}
+
+/// The SPARQL 1.1 Service Description of the endpoint: the languages,
+/// result formats and features it supports, its default dataset (the union
+/// of the named graphs), and that it is read-only.
+fn service_description(
+    format: oxigraph::io::RdfFormat,
+    endpoint: &str,
+) -> Result<Vec<u8>, QueryError> {
+    use oxigraph::model::{BlankNode, Literal, NamedNode, Triple};
+    const SD: &str = "http://www.w3.org/ns/sparql-service-description#";
+    const FORMATS: &str = "http://www.w3.org/ns/formats/";
+    let sd = |local: &str| NamedNode::new_unchecked(format!("{SD}{local}"));
+    let service = BlankNode::default();
+    let dataset = BlankNode::default();
+    let default_graph = BlankNode::default();
+    let a = oxigraph::model::vocab::rdf::TYPE.into_owned();
+    let mut triples = vec![
+        Triple::new(service.clone(), a.clone(), sd("Service")),
+        Triple::new(
+            service.clone(),
+            sd("endpoint"),
+            NamedNode::new(endpoint).unwrap_or_else(|_| NamedNode::new_unchecked("http://localhost/sparql")),
+        ),
+        Triple::new(service.clone(), sd("supportedLanguage"), sd("SPARQL11Query")),
+        Triple::new(service.clone(), sd("feature"), sd("UnionDefaultGraph")),
+        Triple::new(service.clone(), sd("defaultDataset"), dataset.clone()),
+        Triple::new(dataset.clone(), a.clone(), sd("Dataset")),
+        Triple::new(dataset.clone(), sd("defaultGraph"), default_graph.clone()),
+        Triple::new(default_graph.clone(), a.clone(), sd("Graph")),
+        Triple::new(
+            service.clone(),
+            NamedNode::new_unchecked("http://www.w3.org/2000/01/rdf-schema#comment"),
+            Literal::new_language_tagged_literal_unchecked(
+                "dmpgraph: the public facts of research Data Management Plans. Read-only; SERVICE is refused; the default graph is the union of the record graphs.",
+                "en",
+            ),
+        ),
+    ];
+    for f in [
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "N-Quads",
+        "RDF_XML",
+        "JSON-LD",
+    ] {
+        triples.push(Triple::new(
+            service.clone(),
+            sd("resultFormat"),
+            NamedNode::new_unchecked(format!("{FORMATS}{f}")),
+        ));
+    }
+    let mut out = crate::query::rdf_serializer(format).for_writer(Vec::new());
+    for t in &triples {
+        out.serialize_triple(t)?;
+    }
+    Ok(out.finish()?)
 }
