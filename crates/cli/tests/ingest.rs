@@ -337,3 +337,30 @@ fn committed_broken_fixtures_are_each_rejected_at_their_cell() {
         }
     }
 }
+
+#[test]
+fn a_new_base_iri_moves_records_without_leaving_old_graphs() {
+    let store = tempfile::tempdir().unwrap();
+    let amed = examples().join("amed");
+    for base in ["http://localhost:8080/", "https://dmp.example.jp/catalog/"] {
+        let out = run(&[
+            "ingest",
+            "--store",
+            s(store.path()),
+            "--base-iri",
+            base,
+            s(&amed),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let (public, private, registry) = dump(store.path());
+    assert!(public.iter().all(|q| !q.contains("http://localhost:8080/")));
+    assert!(private
+        .iter()
+        .all(|q| !q.contains("http://localhost:8080/")));
+    assert!(plans(&registry).iter().all(|e| e
+        .graph
+        .starts_with("https://dmp.example.jp/catalog/record/")));
+    let stats = run(&["stats", "--store", s(store.path()), "--verify"]);
+    assert_eq!(stats.status.code(), Some(0), "{}", stdout(&stats));
+}

@@ -15,6 +15,10 @@ const PENDING: TableDefinition<u64, &[u8]> = TableDefinition::new("pending");
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct JournaledRecord {
     pub(crate) entry: RecordEntry,
+    /// The graph the record's previous version was stored under, when it
+    /// differs (a plan ingested again under another `--base-iri`): removed too.
+    #[serde(default)]
+    pub(crate) replaces: Option<String>,
     public_nquads: String,
     private_nquads: String,
     /// The quads themselves while the batch is written by the process that
@@ -44,6 +48,7 @@ impl JournaledRecord {
     ) -> Self {
         JournaledRecord {
             entry,
+            replaces: None,
             public_nquads: nquads.0,
             private_nquads: nquads.1,
             in_memory: Some((public.to_vec(), private.to_vec())),

@@ -307,12 +307,12 @@ impl Stores {
             } else {
                 WriteOutcome::Created
             });
-            batch.push(JournaledRecord::new(
-                entry,
-                &rec.public,
-                &rec.private,
-                nquads,
-            ));
+            let mut journaled = JournaledRecord::new(entry, &rec.public, &rec.private, nquads);
+            journaled.replaces = previous
+                .as_ref()
+                .map(|p| p.graph.clone())
+                .filter(|g| *g != journaled.entry.graph);
+            batch.push(journaled);
         }
         if batch.is_empty() {
             return Ok(outcomes);
@@ -335,8 +335,10 @@ impl Stores {
             // reader to see it, as the store has a single process (the writer).
             let mut tx = store.start_transaction().map_err(|e| self.oxi_err(e))?;
             for rec in batch {
-                tx.remove_named_graph(NamedNodeRef::new_unchecked(&rec.entry.graph))
-                    .map_err(|e| self.oxi_err(e))?;
+                for graph in std::iter::once(&rec.entry.graph).chain(&rec.replaces) {
+                    tx.remove_named_graph(NamedNodeRef::new_unchecked(graph))
+                        .map_err(|e| self.oxi_err(e))?;
+                }
             }
             tx.commit().map_err(|e| self.oxi_err(e))?;
             let mut quads = Vec::new();
