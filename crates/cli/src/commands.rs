@@ -300,6 +300,10 @@ pub(crate) fn record_format(entry: &dmpgraph_store::RecordEntry) -> &str {
         .unwrap_or(FORMAT_AMED)
 }
 
+/// Records created or updated by one ingest from which it compacts the
+/// store at its end.
+const OPTIMIZE_AFTER: usize = 256;
+
 /// What ingest does with one read file: write it, or reject it.
 enum Planned {
     Write(RecordWrite),
@@ -392,6 +396,17 @@ fn ingest(
     }
     bar.finish_and_clear();
     let reports: Vec<FileReport> = reports.into_iter().flatten().collect();
+    // After a large write, merge the batches' files so that queries read
+    // one sorted run instead of one per batch.
+    let written = reports
+        .iter()
+        .filter(|r| matches!(r.status, Status::Created | Status::Updated))
+        .count();
+    if written >= OPTIMIZE_AFTER {
+        let t = std::time::Instant::now();
+        stores.optimize().context("compacting the store")?;
+        tracing::info!(records = written, seconds = t.elapsed().as_secs_f64(), "compacted the store");
+    }
     finish(&reports, check.json)
 }
 

@@ -364,3 +364,43 @@ fn a_new_base_iri_moves_records_without_leaving_old_graphs() {
     let stats = run(&["stats", "--store", s(store.path()), "--verify"]);
     assert_eq!(stats.status.code(), Some(0), "{}", stdout(&stats));
 }
+
+#[test]
+fn a_large_ingest_compacts_the_store_and_keeps_every_record() {
+    // 256 records or more in one ingest: the store is compacted at its end.
+    let files = tempfile::tempdir().unwrap();
+    let store = tempfile::tempdir().unwrap();
+    for i in 0..256u64 {
+        dmpgraph_dev::write_xlsx(
+            &dmpgraph_dev::generated_dmp(i),
+            &dmpgraph_dev::generated_style(i),
+            &files.path().join(format!("gen-{i:03}.xlsx")),
+        )
+        .unwrap();
+    }
+    let out = bin()
+        .env("RUST_LOG", "info")
+        .args(["ingest", "--store", s(store.path()), "--batch-size", "64"])
+        .arg(files.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("compacted the store"),
+        "{}",
+        stderr(&out)
+    );
+    let stats = run(&["stats", "--store", s(store.path()), "--verify", "--json"]);
+    assert_eq!(stats.status.code(), Some(0), "{}", stdout(&stats));
+    let (_, _, registry) = dump(store.path());
+    assert_eq!(plans(&registry).len(), 256);
+    // A small ingest does not compact.
+    let out = bin()
+        .env("RUST_LOG", "info")
+        .args(["ingest", "--store", s(store.path())])
+        .arg(examples().join("amed"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("compacted the store"));
+}
