@@ -405,7 +405,11 @@ fn ingest(
     if written >= OPTIMIZE_AFTER {
         let t = std::time::Instant::now();
         stores.optimize().context("compacting the store")?;
-        tracing::info!(records = written, seconds = t.elapsed().as_secs_f64(), "compacted the store");
+        tracing::info!(
+            records = written,
+            seconds = t.elapsed().as_secs_f64(),
+            "compacted the store"
+        );
     }
     finish(&reports, check.json)
 }

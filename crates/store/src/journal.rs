@@ -19,6 +19,11 @@ pub(crate) struct JournaledRecord {
     /// differs (a plan ingested again under another `--base-iri`): removed too.
     #[serde(default)]
     pub(crate) replaces: Option<String>,
+    /// No graph of this record is in the stores yet (it is new to the
+    /// registry): nothing to remove before loading. Not journaled: a replay
+    /// removes every graph of the batch first.
+    #[serde(skip)]
+    pub(crate) new_graph: bool,
     public_nquads: String,
     private_nquads: String,
     /// The quads themselves while the batch is written by the process that
@@ -49,6 +54,7 @@ impl JournaledRecord {
         JournaledRecord {
             entry,
             replaces: None,
+            new_graph: false,
             public_nquads: nquads.0,
             private_nquads: nquads.1,
             in_memory: Some((public.to_vec(), private.to_vec())),

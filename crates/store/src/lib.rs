@@ -265,14 +265,13 @@ impl Stores {
             })
             .collect();
         for (rec, (public_hash, private_hash, nquads)) in records.into_iter().zip(prepared) {
-            let previous = self.registry.get(&rec.id)?;
-            // A record twice in one batch: the later one wins, compared with the earlier.
-            let previous = batch
-                .iter()
-                .rev()
-                .find(|j| j.entry.id == rec.id)
-                .map(|j| j.entry.clone())
-                .or(previous);
+            let stored = self.registry.get(&rec.id)?;
+            // A record twice in one batch: the later one wins, compared with
+            // the earlier (which it then replaces in the batch).
+            let earlier = batch.iter().position(|j| j.entry.id == rec.id);
+            let previous = earlier
+                .map(|k| batch[k].entry.clone())
+                .or_else(|| stored.clone());
             if let Some(prev) = &previous {
                 if let (Some(stored), Some(new)) = (&prev.version, &rec.version) {
                     if new < stored && !prev.deleted {
@@ -318,11 +317,16 @@ impl Stores {
                 WriteOutcome::Created
             });
             let mut journaled = JournaledRecord::new(entry, &rec.public, &rec.private, nquads);
-            journaled.replaces = previous
+            journaled.replaces = stored
                 .as_ref()
                 .map(|p| p.graph.clone())
                 .filter(|g| *g != journaled.entry.graph);
-            batch.push(journaled);
+            // Only a graph the stores may hold needs removing first.
+            journaled.new_graph = stored.is_none();
+            match earlier {
+                Some(k) => batch[k] = journaled,
+                None => batch.push(journaled),
+            }
         }
         if batch.is_empty() {
             return Ok(outcomes);
@@ -343,8 +347,13 @@ impl Stores {
             // inserts. Between the two a crash leaves the graph short, which
             // the journal replay (clear, then load) repairs; there is no
             // reader to see it, as the store has a single process (the writer).
+            //
+            // A record new to the store has no graph to remove (a replay
+            // after a crash still clears it: the flag is not journaled).
+            // Skipping it matters: removing a graph scans every file the
+            // bulk loads left, so the cost would grow with the store.
             let mut tx = store.start_transaction().map_err(|e| self.oxi_err(e))?;
-            for rec in batch {
+            for rec in batch.iter().filter(|r| !r.new_graph) {
                 for graph in std::iter::once(&rec.entry.graph).chain(&rec.replaces) {
                     tx.remove_named_graph(NamedNodeRef::new_unchecked(graph))
                         .map_err(|e| self.oxi_err(e))?;
