@@ -6,17 +6,24 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/queries");
+    // The manifest directory of this run (not `env!`, fixed when the build
+    // script was compiled: a build script shared by two checkouts of the
+    // repository would read the other one's folder).
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("../../examples/queries");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "rq"))
-                .collect()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot read the librarians' queries in {}: {e}",
+                dir.display()
+            )
         })
-        .unwrap_or_default();
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rq"))
+        .collect();
+    assert!(!files.is_empty(), "no .rq file in {}", dir.display());
     files.sort();
     let mut out = String::from("/// The librarians' queries of `examples/queries/`: (title, query).\npub(crate) const LIBRARIAN_QUERIES: &[(&str, &str)] = &[\n");
     for file in files {
