@@ -135,6 +135,8 @@ fn rdf_exports_read_alike_in_three_parsers_and_pass_dcat_ap() {
     });
     let script = repo_root().join("crates/cli/tests/python/check_rdf.py");
     let report = run_python(&script, &task);
+    // The warnings and infos, for whoever reads the test output.
+    eprintln!("{report}");
     assert!(report.contains(" 0 violations"), "{report}");
     assert!(report.contains("0 problems"), "{report}");
     // The HTML release's shapes with its class ranges: the same verdict.
@@ -143,11 +145,32 @@ fn rdf_exports_read_alike_in_three_parsers_and_pass_dcat_ap() {
         "shacl": {
             "data": files[2],
             "format": "nquads",
-            "shapes": [shapes.join("dcat-ap-3.0.1-shapes.ttl"), shapes.join("dcat-ap-3.0.1-range.ttl")],
+            "shapes": [shapes.join("dcat-ap-3.0.1-shapes.ttl"), shapes.join("dcat-ap-3.0.1-range.ttl"), shapes.join("dcat-ap-3.0.1-shapes_recommended.ttl")],
         },
     });
     let report = run_python(&script, &task);
+    eprintln!("{report}");
     assert!(report.contains(" 0 violations"), "{report}");
+    // The controlled-vocabulary shapes want EU vocabularies: the catalog's
+    // publisher (AMED, identified by its ROR) is no EU corporate body, so its
+    // skos:inScheme violations are the one deliberate exception; nothing
+    // else may violate them.
+    let task = json!({
+        "files": [],
+        "shacl": {
+            "data": files[2],
+            "format": "nquads",
+            "shapes": [shapes.join("dcat-ap-3.0.1-mdr-vocabularies.shape.ttl")],
+            "allowed_violation_paths": ["http://www.w3.org/2004/02/skos/core#inScheme"],
+        },
+    });
+    let report = run_python(&script, &task);
+    eprintln!("{report}");
+    assert!(report.contains("(0 not allowed)"), "{report}");
+    assert!(report.contains("0 problems"), "{report}");
+    for line in report.lines().filter(|l| l.contains("Violation x")) {
+        assert!(line.contains("catalog#publisher") && line.contains("inScheme"), "{line}");
+    }
 }
 
 #[test]
