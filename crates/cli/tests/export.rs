@@ -169,7 +169,10 @@ fn rdf_exports_read_alike_in_three_parsers_and_pass_dcat_ap() {
     assert!(report.contains("(0 not allowed)"), "{report}");
     assert!(report.contains("0 problems"), "{report}");
     for line in report.lines().filter(|l| l.contains("Violation x")) {
-        assert!(line.contains("catalog#publisher") && line.contains("inScheme"), "{line}");
+        assert!(
+            line.contains("catalog#publisher") && line.contains("inScheme"),
+            "{line}"
+        );
     }
 }
 

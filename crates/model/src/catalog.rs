@@ -42,6 +42,18 @@ pub struct CatalogInfo {
     pub publisher_name_en: String,
     /// Publisher's home page.
     pub publisher_url: String,
+    /// The catalog's own web page (`foaf:homepage`), if it has one.
+    #[serde(default)]
+    pub homepage: Option<String>,
+    /// Languages of the catalog's metadata (`dcterms:language`), as IRIs of
+    /// the EU language authority list
+    /// (`http://publications.europa.eu/resource/authority/language/JPN`).
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// The kind of publisher (`dcterms:type`), an IRI of the ADMS publisher
+    /// types (`http://purl.org/adms/publishertype/NationalAuthority`).
+    #[serde(default)]
+    pub publisher_type: Option<String>,
 }
 
 /// A published contact point (the catalog operator's desk).
@@ -81,6 +93,19 @@ impl CatalogConfig {
     /// Reads a configuration file's text; the error names the key at fault.
     pub fn from_toml(text: &str) -> Result<CatalogConfig, String> {
         let config: CatalogConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        let c = &config.catalog;
+        let optional = [
+            ("catalog.homepage", c.homepage.as_ref()),
+            ("catalog.publisher_type", c.publisher_type.as_ref()),
+        ];
+        let languages = c.languages.iter().map(|l| ("catalog.languages", Some(l)));
+        for (key, url) in optional.into_iter().chain(languages) {
+            if let Some(url) =
+                url.filter(|u| !(u.starts_with("https://") || u.starts_with("http://")))
+            {
+                return Err(format!("{key}: expected an http(s) URL, found '{url}'"));
+            }
+        }
         for (key, url) in [
             ("catalog.publisher_url", &config.catalog.publisher_url),
             ("contact.url", &config.contact.url),

@@ -215,7 +215,32 @@ const DCSO: &str = "https://w3id.org/dcso/ns/core#";
 const FOAF: &str = "http://xmlns.com/foaf/0.1/";
 const PROV: &str = "http://www.w3.org/ns/prov#";
 const VCARD: &str = "http://www.w3.org/2006/vcard/ns#";
+const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
+const EU_LANGUAGE: &str = "http://publications.europa.eu/resource/authority/language";
+const ADMS_PUBLISHER_TYPE: &str = "http://purl.org/adms/publishertype/";
 const EU_ACCESS_RIGHT: &str = "http://publications.europa.eu/resource/authority/access-right/";
+
+/// The English label of an ADMS publisher type
+/// (`http://purl.org/adms/publishertype/…`), as the ADMS vocabulary gives
+/// it; another IRI is labelled by its last segment.
+fn publisher_type_label(iri: &str) -> String {
+    let code = iri.rsplit(['/', '#']).next().unwrap_or(iri);
+    match code {
+        "Academia-ScientificOrganisation" => "Academia/Scientific organisation",
+        "Company" => "Company",
+        "IndustryConsortium" => "Industry consortium",
+        "LocalAuthority" => "Local Authority",
+        "NationalAuthority" => "National authority",
+        "NonGovernmentalOrganisation" => "Non-Governmental Organisation",
+        "NonProfitOrganisation" => "Non-Profit Organisation",
+        "PrivateIndividual(s)" => "Private Individual(s)",
+        "RegionalAuthority" => "Regional authority",
+        "StandardisationBody" => "Standardisation body",
+        "SupraNationalAuthority" => "Supra-national authority",
+        other => other,
+    }
+    .to_string()
+}
 
 /// The catalog's own graph: the `dcat:Catalog` with its titles, publisher and
 /// contact point, the funder, and the access-right concepts datasets cite.
@@ -246,6 +271,55 @@ pub fn catalog_graph(base: &Base, config: &CatalogConfig) -> (NamedNode, Vec<Qua
     add(&publisher, ns(FOAF, "name"), en(&c.publisher_name_en));
     if let Ok(home) = NamedNode::new(&c.publisher_url) {
         add(&publisher, ns(FOAF, "homepage"), home.into());
+    }
+    if let Some(kind) = c
+        .publisher_type
+        .as_deref()
+        .and_then(|t| NamedNode::new(t).ok())
+    {
+        add(&publisher, ns(DCTERMS, "type"), kind.clone().into());
+        add(&kind, rdf::TYPE.into_owned(), ns(SKOS, "Concept").into());
+        add(
+            &kind,
+            ns(SKOS, "prefLabel"),
+            en(&publisher_type_label(kind.as_str())),
+        );
+        if kind.as_str().starts_with(ADMS_PUBLISHER_TYPE) {
+            let scheme = NamedNode::new_unchecked(format!("{ADMS_PUBLISHER_TYPE}1.0"));
+            add(&kind, ns(SKOS, "inScheme"), scheme.clone().into());
+            add(
+                &scheme,
+                rdf::TYPE.into_owned(),
+                ns(SKOS, "ConceptScheme").into(),
+            );
+            add(
+                &scheme,
+                ns(DCTERMS, "title"),
+                en("ADMS publisher type vocabulary"),
+            );
+        }
+    }
+    if let Some(home) = c.homepage.as_deref().and_then(|h| NamedNode::new(h).ok()) {
+        add(&catalog, ns(FOAF, "homepage"), home.clone().into());
+        add(&home, rdf::TYPE.into_owned(), ns(FOAF, "Document").into());
+    }
+    for language in c.languages.iter().filter_map(|l| NamedNode::new(l).ok()) {
+        add(&catalog, ns(DCTERMS, "language"), language.clone().into());
+        add(
+            &language,
+            rdf::TYPE.into_owned(),
+            ns(DCTERMS, "LinguisticSystem").into(),
+        );
+        if language.as_str().starts_with(&format!("{EU_LANGUAGE}/")) {
+            let scheme = NamedNode::new_unchecked(EU_LANGUAGE);
+            add(&language, ns(SKOS, "inScheme"), scheme.clone().into());
+            add(
+                &scheme,
+                rdf::TYPE.into_owned(),
+                ns(SKOS, "ConceptScheme").into(),
+            );
+            add(&scheme, ns(DCTERMS, "title"), en("Languages"));
+        }
     }
     let contact = contact_point(base);
     add(&catalog, ns(DCAT, "contactPoint"), contact.clone().into());
