@@ -49,6 +49,7 @@ use dmpgraph_model::CatalogConfig;
 use dmpgraph_rdf::{catalog_graph, Base, Mapping, RecordContext};
 use dmpgraph_store::{RecordKind, RecordWrite, Stores};
 use oxigraph::io::{RdfFormat, RdfSerializer};
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use std::io::{BufWriter, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -160,7 +161,7 @@ impl Query {
         } else {
             "application/sparql-results+json"
         };
-        let encoded = percent_encode(&text);
+        let encoded = utf8_percent_encode(&text, NON_ALPHANUMERIC).to_string();
         Query {
             name,
             text,
@@ -260,18 +261,6 @@ fn replace_now(text: &str) -> String {
 fn is_graph_query(text: &str) -> bool {
     dmpgraph_server::query::ParsedQuery::parse(text)
         .is_ok_and(|q| q.offer() == dmpgraph_server::Offer::Rdf)
-}
-
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// The queries of the run: the librarians' files, then the bench's own.

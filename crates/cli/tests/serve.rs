@@ -114,16 +114,28 @@ fn reply(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
     }
 }
 
+/// A query parameter's value, percent-encoded.
 fn enc(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// An RDF client's GET of `/sparql` gets the SPARQL 1.1 Service Description
+/// naming the endpoint.
+fn assert_service_description(server: &Server) {
+    let description = get(server, "/sparql", "text/turtle");
+    assert_eq!(description.status, 200, "{}", description.body);
+    assert!(
+        description
+            .body
+            .contains("sparql-service-description#Service"),
+        "{}",
+        description.body
+    );
+    assert!(
+        description.body.contains(&server.url("/sparql")),
+        "{}",
+        description.body
+    );
 }
 
 fn get(server: &Server, path_and_query: &str, accept: &str) -> Reply {
@@ -385,20 +397,7 @@ fn the_sparql_protocol_in_every_form() {
     assert_eq!(cross.header("access-control-allow-origin"), Some("*"));
 
     // An RDF client asking the endpoint itself gets its service description.
-    let description = get(&server, "/sparql", "text/turtle");
-    assert_eq!(description.status, 200, "{}", description.body);
-    assert!(
-        description
-            .body
-            .contains("sparql-service-description#Service"),
-        "{}",
-        description.body
-    );
-    assert!(
-        description.body.contains(&server.url("/sparql")),
-        "{}",
-        description.body
-    );
+    assert_service_description(&server);
 
     let health = get(&server, "/health", "*/*");
     assert_eq!((health.status, health.body.trim()), (200, "ok"));
@@ -628,20 +627,7 @@ fn updates_services_and_runaway_queries_are_refused() {
     std::thread::sleep(Duration::from_millis(100));
     let t = Instant::now();
     // An RDF client asking the endpoint itself gets its service description.
-    let description = get(&server, "/sparql", "text/turtle");
-    assert_eq!(description.status, 200, "{}", description.body);
-    assert!(
-        description
-            .body
-            .contains("sparql-service-description#Service"),
-        "{}",
-        description.body
-    );
-    assert!(
-        description.body.contains(&server.url("/sparql")),
-        "{}",
-        description.body
-    );
+    assert_service_description(&server);
 
     let health = get(&server, "/health", "*/*");
     assert_eq!(health.status, 200);
