@@ -10,9 +10,11 @@
 use dmpgraph_madmp::{amed_to_madmp, to_json, AmedExportOptions, Version};
 use dmpgraph_model::{CatalogConfig, Dmp};
 use dmpgraph_rdf::{graphs_to_dmp, Base, Mapping, RecordContext};
-use dmpgraph_store::{RecordKind, RecordWrite, Stores};
+use dmpgraph_store::{RecordWrite, Stores};
 use rayon::prelude::*;
 use std::time::Instant;
+
+mod common;
 
 fn main() {
     let count: u64 = std::env::args()
@@ -47,19 +49,7 @@ fn main() {
     for chunk in plans.chunks(256) {
         let batch: Vec<RecordWrite> = chunk
             .par_iter()
-            .map(|dmp| {
-                let g = mapping.dmp_to_graphs(dmp, &ctx);
-                RecordWrite {
-                    id: dmp.id().to_string(),
-                    kind: RecordKind::Dmp,
-                    graph: g.graph,
-                    public: g.public,
-                    private: g.private,
-                    version: dmp.version().map(|d| d.to_string()),
-                    source: None,
-                    summary: serde_json::json!({"title": dmp.project.title, "format": "amed-excel"}),
-                }
-            })
+            .map(|dmp| common::plan_write(dmp, &base, catalog, "generated.xlsx"))
             .collect();
         stores.write_batch(batch).unwrap();
     }

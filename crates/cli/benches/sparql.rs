@@ -46,8 +46,8 @@
 //! killed at the end, also when the bench panics.
 
 use dmpgraph_model::CatalogConfig;
-use dmpgraph_rdf::{catalog_graph, Base, Mapping, RecordContext};
-use dmpgraph_store::{RecordKind, RecordWrite, Stores};
+use dmpgraph_rdf::Base;
+use dmpgraph_store::Stores;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use std::io::{BufWriter, Write};
@@ -56,6 +56,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+mod common;
 
 /// Pairs of requests a query gets even past its time budget.
 const MIN_PAIRS: usize = 5;
@@ -308,63 +310,21 @@ fn load_queries(record: &str) -> Vec<Query> {
 // ---------------------------------------------------------------------------
 // Data
 
-/// Writes `count` generated plans, the catalog and the vocabulary into a
-/// dmpgraph store at `dir`, ingests the example plans (`examples/`), and
-/// dumps the public store to `dump`. Returns
-/// the number of public quads.
+/// Writes `count` generated plans into a dmpgraph store at `dir`, ingests
+/// the example plans (`examples/`) with `dmpgraph ingest` (which writes the
+/// catalog and vocabulary graphs too), and dumps the public store to `dump`.
+/// Returns the number of public quads.
 fn build_store(dir: &Path, dump: &Path, count: u64, optimize: bool) -> usize {
     let base = Base::default();
     let catalog = CatalogConfig::builtin();
     let stores = Stores::open(dir).unwrap();
-    let (graph, public) = catalog_graph(&base, catalog);
-    let (vgraph, vpublic) = dmpgraph_rdf::vocabulary_graph().unwrap();
-    stores
-        .write_batch(vec![
-            RecordWrite {
-                id: "catalog".into(),
-                kind: RecordKind::Catalog,
-                graph,
-                public,
-                private: Vec::new(),
-                version: None,
-                source: None,
-                summary: serde_json::json!({"title": catalog.catalog.title_en}),
-            },
-            RecordWrite {
-                id: "vocabulary".into(),
-                kind: RecordKind::Vocabulary,
-                graph: vgraph,
-                public: vpublic,
-                private: Vec::new(),
-                version: None,
-                source: None,
-                summary: serde_json::json!({"title": "dmpgraph vocabulary"}),
-            },
-        ])
-        .unwrap();
     let ids: Vec<u64> = (0..count).collect();
     for chunk in ids.chunks(256) {
         let batch = chunk
             .iter()
             .map(|&i| {
                 let dmp = dmpgraph_dev::generated_dmp(i);
-                let source = format!("gen-{i:06}.xlsx");
-                let ctx = RecordContext {
-                    base: &base,
-                    catalog,
-                    source: Some(&source),
-                };
-                let g = Mapping::builtin().dmp_to_graphs(&dmp, &ctx);
-                RecordWrite {
-                    id: dmp.id().to_string(),
-                    kind: RecordKind::Dmp,
-                    graph: g.graph,
-                    public: g.public,
-                    private: g.private,
-                    version: dmp.version().map(|d| d.to_string()),
-                    source: Some(source),
-                    summary: serde_json::json!({"title": dmp.project.title}),
-                }
+                common::plan_write(&dmp, &base, catalog, &format!("gen-{i:06}.xlsx"))
             })
             .collect();
         stores.write_batch(batch).unwrap();
