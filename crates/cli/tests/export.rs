@@ -236,14 +236,7 @@ fn read_json(path: &Path) -> Value {
 /// Ingests one maDMP file into a fresh store and exports it back.
 fn through_the_store(file: &Path, version: &str, include_private: bool) -> (Value, String) {
     let store = tempfile::tempdir().unwrap();
-    let out = run(&["ingest", "--store", s(store.path()), "--json", s(file)]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    let out = ingest_ok(store.path(), &["--json"], file);
     let id = json(&out)["files"][0]["id"].as_str().unwrap().to_string();
     let mut args = vec!["madmp", "--dmp", &id, "--version", version];
     if include_private {

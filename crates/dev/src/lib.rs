@@ -26,6 +26,7 @@ mod generate;
 mod grid;
 mod ods;
 mod samples;
+pub mod testing;
 mod xlsx;
 
 pub use broken::{write_broken, Broken};

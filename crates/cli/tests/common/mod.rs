@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+#[allow(unused_imports)] // each test file uses a different subset
+pub use dmpgraph_dev::testing::{python_ready, run_python, standards_dir};
 use dmpgraph_dev::{write_xlsx, Sample};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -34,6 +36,25 @@ pub fn json(o: &Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(o), stderr(o)))
 }
 
+/// `dmpgraph ingest --store STORE ARGS… PATH`, asserting that every file
+/// was stored (exit status 0).
+pub fn ingest_ok(store: &Path, args: &[&str], path: &Path) -> Output {
+    let out = bin()
+        .args(["ingest", "--store", s(store)])
+        .args(args)
+        .arg(path)
+        .output()
+        .expect("dmpgraph runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    out
+}
+
 /// The repository's `examples/` folder.
 pub fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
@@ -57,14 +78,7 @@ pub fn ingested_samples() -> (tempfile::TempDir, tempfile::TempDir, Vec<(PathBuf
     let dir = tempfile::tempdir().unwrap();
     let store = tempfile::tempdir().unwrap();
     let samples = write_samples(dir.path());
-    let out = run(&["ingest", "--store", s(store.path()), s(dir.path())]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    ingest_ok(store.path(), &[], dir.path());
     (dir, store, samples)
 }
 
@@ -96,70 +110,6 @@ pub fn plans(entries: &[dmpgraph_store::RecordEntry]) -> Vec<dmpgraph_store::Rec
         .collect()
 }
 
-/// `DMPGRAPH_STANDARDS` (the shared standards folder), or None with a loud
-/// message: the tests that need it then skip.
-pub fn standards_dir() -> Option<PathBuf> {
-    use std::io::Write;
-    match std::env::var_os("DMPGRAPH_STANDARDS") {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED: DMPGRAPH_STANDARDS is not set (the shared standards folder; .ci/run sets it)"
-            );
-            None
-        }
-    }
-}
-
-/// Whether `python3` imports `modules`; on CI (`CI=true`) a missing module
-/// fails the test, elsewhere the test is skipped loudly.
-pub fn python_ready(modules: &str) -> bool {
-    use std::io::Write;
-    let probe = Command::new("python3")
-        .args(["-c", &format!("import {modules}")])
-        .output();
-    let problem = match probe {
-        Ok(out) if out.status.success() => return true,
-        Ok(out) => String::from_utf8_lossy(&out.stderr).trim().to_owned(),
-        Err(e) => format!("python3: {e}"),
-    };
-    let message =
-        format!("Python checks need python3 with {modules} (.ci/run installs them): {problem}");
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{message}");
-    }
-    let _ = writeln!(std::io::stderr(), "SKIPPED: {message}");
-    false
-}
-
-/// Runs a Python script of the repository with a JSON task on stdin; returns
-/// its stdout after asserting success.
-pub fn run_python(script: &Path, task: &serde_json::Value) -> String {
-    use std::io::Write;
-    use std::process::Stdio;
-    let mut child = Command::new("python3")
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = serde_json::to_vec(task).expect("JSON");
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().expect("python3 finishes");
-    writer.join().expect("writer").expect("stdin written");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{} failed:\n{stdout}\n{}",
-        script.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
-
 /// The repository's root folder.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -168,14 +118,7 @@ pub fn repo_root() -> PathBuf {
 /// The examples ingested into a fresh store.
 pub fn ingested_examples() -> tempfile::TempDir {
     let store = tempfile::tempdir().unwrap();
-    let out = run(&["ingest", "--store", s(store.path()), s(&examples())]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    ingest_ok(store.path(), &[], &examples());
     store
 }
 

@@ -3,27 +3,9 @@
 
 pub mod amed;
 
+#[allow(unused_imports)] // each test file uses a different subset
+pub use dmpgraph_dev::testing::standards_dir;
 use serde_json::{json, Value};
-use std::io::Write;
-use std::path::PathBuf;
-
-/// The standards folder (`DMPGRAPH_STANDARDS`), or `None` after telling stderr
-/// loudly that the test is skipped: the standards are read from the shared
-/// folder, never copied into the project.
-pub fn standards_dir() -> Option<PathBuf> {
-    match std::env::var_os("DMPGRAPH_STANDARDS") {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => {
-            // Written to the stderr handle, not with `eprintln!`, which the
-            // test harness captures and hides for a passing test.
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED: DMPGRAPH_STANDARDS is not set (the folder holding madmp/ from the shared standards)"
-            );
-            None
-        }
-    }
-}
 
 /// A document valid in 1.2 and 1.3 (no `$schema`), with three datasets, the
 /// third having a distribution with a host, so that errors can be planted at

@@ -1,0 +1,70 @@
+//! Helpers the test suites of several crates share: the shared standards
+//! folder and the third-party Python tools the tests drive.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// `DMPGRAPH_STANDARDS` (the shared standards folder, which `.ci/run` sets),
+/// or `None` after saying loudly that the test is skipped: the standards are
+/// read from the shared folder, never copied into the project.
+pub fn standards_dir() -> Option<PathBuf> {
+    match std::env::var_os("DMPGRAPH_STANDARDS") {
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => {
+            // Written to the stderr handle, not with `eprintln!`, which the
+            // test harness captures and hides for a passing test.
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED: DMPGRAPH_STANDARDS is not set (the shared standards folder; .ci/run sets it)"
+            );
+            None
+        }
+    }
+}
+
+/// Whether `python3` imports `modules` (`"rdflib, pyshacl"`); on CI
+/// (`CI=true`) a missing module fails the test, elsewhere the test is
+/// skipped loudly.
+pub fn python_ready(modules: &str) -> bool {
+    let probe = Command::new("python3")
+        .args(["-c", &format!("import {modules}")])
+        .output();
+    let problem = match probe {
+        Ok(out) if out.status.success() => return true,
+        Ok(out) => String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        Err(e) => format!("python3: {e}"),
+    };
+    let message =
+        format!("Python checks need python3 with {modules} (.ci/run installs them): {problem}");
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{message}");
+    }
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {message}");
+    false
+}
+
+/// Runs a Python script with a JSON task on its stdin; returns its stdout
+/// after asserting that it succeeded.
+pub fn run_python(script: &Path, task: &serde_json::Value) -> String {
+    let mut child = Command::new("python3")
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = serde_json::to_vec(task).expect("JSON");
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("python3 finishes");
+    writer.join().expect("writer").expect("stdin written");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{} failed:\n{stdout}\n{}",
+        script.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
