@@ -17,7 +17,7 @@
 //! the public graph, the full one in the private graph, so an export
 //! reproduces the document as it came, extension keys included.
 
-use crate::{ns, MappingError, RecordContext, RecordGraphs, DCAT, DCSO, DCTERMS, PROV};
+use crate::{ns, MappingError, RecordContext, RecordGraphs, DCAT, DCSO, DCTERMS};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
@@ -163,61 +163,9 @@ impl crate::Mapping {
         }
         self.madmp_dcat_view(document, record, ctx, &mut public);
         // Provenance, as for AMED plans.
-        let add = |q: &mut Vec<Quad>, s: &NamedNode, p: NamedNode, o: Term| {
-            q.push(Quad::new(s.clone(), p, o, graph.clone()))
-        };
-        let activity = NamedNode::new_unchecked(format!("{}#ingest", record.as_str()));
-        add(
-            &mut public,
-            &dmp,
-            rdf::TYPE.into_owned(),
-            ns(PROV, "Entity").into(),
-        );
-        add(
-            &mut public,
-            &dmp,
-            ns(PROV, "wasGeneratedBy"),
-            activity.clone().into(),
-        );
-        add(
-            &mut public,
-            &activity,
-            rdf::TYPE.into_owned(),
-            ns(PROV, "Activity").into(),
-        );
-        add(
-            &mut public,
-            &activity,
-            ns(PROV, "wasAssociatedWith"),
-            NamedNode::new_unchecked(crate::DMPGRAPH_AGENT).into(),
-        );
-        if let Some(source) = ctx.source {
-            let file = NamedNode::new_unchecked(format!("{}#source", record.as_str()));
-            add(
-                &mut public,
-                &dmp,
-                ns(PROV, "wasDerivedFrom"),
-                file.clone().into(),
-            );
-            add(
-                &mut public,
-                &activity,
-                ns(PROV, "used"),
-                file.clone().into(),
-            );
-            add(
-                &mut public,
-                &file,
-                rdf::TYPE.into_owned(),
-                ns(PROV, "Entity").into(),
-            );
-            add(
-                &mut public,
-                &file,
-                ns(DCTERMS, "title"),
-                Literal::new_simple_literal(source).into(),
-            );
-        }
+        crate::record_provenance(record.as_str(), &dmp, ctx.source, |s, p, o| {
+            public.push(Quad::new(s.clone(), p, o, graph.clone()))
+        });
         dedup(&mut public);
         dedup(&mut private);
         Ok(RecordGraphs {
