@@ -64,8 +64,7 @@ const MIN_PAIRS: usize = 5;
 
 /// `NOW()` in every query: a fixed instant, so both servers (and every run)
 /// answer the same.
-const FIXED_NOW: &str =
-    "\"2026-11-01T00:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime>";
+const FIXED_NOW: &str = "\"2026-11-01T00:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime>";
 
 const PREFIXES: &str = "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
