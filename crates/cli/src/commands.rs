@@ -641,8 +641,7 @@ fn show(dir: &Path, id: &str, public_only: bool, json: bool) -> anyhow::Result<E
     }
     let mut quads = public;
     quads.extend(private);
-    let base = Base::new(entry.graph.split("record/").next().unwrap_or_default())
-        .map_err(anyhow::Error::msg)?;
+    let base = Base::of_record(&entry.graph).map_err(anyhow::Error::msg)?;
     let dmp = graphs_to_dmp(&quads, &base)?;
     let fields = dmp.fields();
     if json {

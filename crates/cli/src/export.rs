@@ -114,8 +114,7 @@ pub fn madmp_document_of(
             .map(|(doc, _)| doc)
             .map_err(|e| anyhow::anyhow!("record '{}': stored document: {e}", entry.id))?
     } else {
-        let base = Base::new(entry.graph.split("record/").next().unwrap_or_default())
-            .map_err(anyhow::Error::msg)?;
+        let base = Base::of_record(&entry.graph).map_err(anyhow::Error::msg)?;
         let mut quads = public;
         quads.extend(private);
         let dmp = graphs_to_dmp(&quads, &base)?;

@@ -72,6 +72,11 @@ impl Base {
     pub fn record_iri(&self, id: &str) -> NamedNode {
         NamedNode::new_unchecked(format!("{}record/{}", self.0, iri_segment(id)))
     }
+    /// The base a record graph IRI (`{base}record/{id}`) was minted under:
+    /// what precedes its first `record/`.
+    pub fn of_record(graph: &str) -> Result<Base, String> {
+        Base::new(graph.split("record/").next().unwrap_or_default())
+    }
     /// The record id of a record IRI, when it is one of ours.
     pub fn record_id(&self, iri: &str) -> Option<String> {
         let rest = iri.strip_prefix(&self.0)?.strip_prefix("record/")?;
