@@ -152,6 +152,25 @@ pub fn example_private_values() -> Vec<String> {
     values
 }
 
+/// `text` without its blank-node labels (`_:a30d7aee…`): they are random
+/// hex, not data, and would now and then contain a short private value such
+/// as a phone extension.
+pub fn without_blank_node_labels(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("_:") {
+        out.push_str(&rest[..at]);
+        let label = &rest[at + 2..];
+        let end = label
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(label.len());
+        out.push_str("_:");
+        rest = &label[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn collect_mbox(v: &serde_json::Value, out: &mut Vec<String>) {
     match v {
         serde_json::Value::Object(m) => {

@@ -7,6 +7,7 @@ Prints one line per check and "N checks, 0 problems"; exit 1 on a problem.
 """
 
 import json
+import re
 import sys
 
 import rdflib
@@ -102,6 +103,9 @@ def main():
 
     # No private value through any of it, whatever the graph.
     dump = wrapper("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", CSV).queryAndConvert().decode("utf-8")
+    # Blank-node labels are random hex, not data: one may contain a short
+    # private value (a phone extension) by chance.
+    dump = re.sub(r"_:[A-Za-z0-9_-]+", "_:", dump)
     leaked = [v for v in task["private"] if v in dump]
     check("no private value in GRAPH ?g over all graphs", not leaked, leaked[:5])
 
