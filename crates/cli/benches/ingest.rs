@@ -3,8 +3,10 @@
 //!
 //! `cargo bench -p dmpgraph --bench ingest [-- COUNT]` (default 1,000).
 
+mod common;
+
 use dmpgraph_rdf::{dmp_to_graphs, Base};
-use dmpgraph_store::{RecordKind, RecordWrite, Stores};
+use dmpgraph_store::{Stores, WriterOptions};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -51,7 +53,13 @@ fn main() {
         (t.elapsed().as_secs_f64(), datasets)
     };
     let store_dir = tempfile::tempdir().unwrap();
-    let stores = Stores::open(store_dir.path()).unwrap();
+    let stores = Stores::open(store_dir.path())
+        .unwrap()
+        .start_writer(WriterOptions {
+            offline: true,
+            ..WriterOptions::default()
+        });
+    let catalog = dmpgraph_model::CatalogConfig::builtin();
     let parse_and_store = || {
         let t = Instant::now();
         let mut quads = 0;
@@ -59,21 +67,15 @@ fn main() {
             let mut batch = Vec::with_capacity(chunk.len());
             for f in chunk {
                 let r = dmpgraph_amed_excel::read_path(f, today).unwrap();
-                let g = dmp_to_graphs(&r.dmp, &base);
-                quads += g.public.len() + g.private.len();
-                batch.push(RecordWrite {
-                    id: r.dmp.id().to_string(),
-                    kind: RecordKind::Dmp,
-                    graph: g.graph,
-                    public: g.public,
-                    private: g.private,
-                    version: r.dmp.version().map(|d| d.to_string()),
-                    source: Some(f.display().to_string()),
-                    summary: serde_json::json!({"title": r.dmp.project.title}),
-                });
+                let w = common::plan_write(&r.dmp, &base, catalog, &f.display().to_string());
+                if let dmpgraph_store::Change::Put(p) = &w {
+                    quads += p.public.len() + p.private.len();
+                }
+                batch.push(w);
             }
-            stores.write_batch(batch).unwrap();
+            stores.submit(batch).unwrap();
         }
+        stores.handle().checkpoint().unwrap();
         (t.elapsed().as_secs_f64(), quads)
     };
     let (p, datasets) = parse();
@@ -114,7 +116,7 @@ fn main() {
         map_s * 1000.0 / n,
         hash_s * 1000.0 / n
     );
-    let st = stores.stats().unwrap();
+    let st = stores.public().stats(Some(&stores.private())).unwrap();
     println!(
         "stored: {:?} records, {} public quads, {} private quads",
         st.records, st.public_quads, st.private_quads

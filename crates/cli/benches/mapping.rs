@@ -10,7 +10,7 @@
 use dmpgraph_madmp::{amed_to_madmp, to_json, AmedExportOptions, Version};
 use dmpgraph_model::{CatalogConfig, Dmp};
 use dmpgraph_rdf::{graphs_to_dmp, Base, Mapping, RecordContext};
-use dmpgraph_store::{RecordWrite, Stores};
+use dmpgraph_store::{Change, Stores, WriterOptions};
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -44,25 +44,31 @@ fn main() {
 
     // 2. Mapping and writing into a fresh store, as `ingest` does.
     let dir = tempfile::tempdir().unwrap();
-    let stores = Stores::open(dir.path()).unwrap();
+    let stores = Stores::open(dir.path())
+        .unwrap()
+        .start_writer(WriterOptions {
+            offline: true,
+            ..WriterOptions::default()
+        });
     let t = Instant::now();
     for chunk in plans.chunks(256) {
-        let batch: Vec<RecordWrite> = chunk
+        let batch: Vec<Change> = chunk
             .par_iter()
             .map(|dmp| common::plan_write(dmp, &base, catalog, "generated.xlsx"))
             .collect();
-        stores.write_batch(batch).unwrap();
+        stores.submit(batch).unwrap();
     }
+    stores.handle().checkpoint().unwrap();
     let write_s = t.elapsed().as_secs_f64();
-    let stats = stores.stats().unwrap();
+    let stats = stores.public().stats(Some(&stores.private())).unwrap();
     let stored = stats.public_quads + stats.private_quads;
 
     // 3. maDMP export from the store (public, 1.3), as `export madmp --all`.
-    let entries = stores.records().unwrap();
+    let entries = stores.public().records().unwrap();
     let t = Instant::now();
     let mut bytes = 0usize;
     for entry in &entries {
-        let quads = stores.public_graph(&entry.graph).unwrap();
+        let quads = stores.public().graph(&entry.graph).unwrap();
         let dmp = graphs_to_dmp(&quads, &base).unwrap();
         let doc = amed_to_madmp(&dmp, &AmedExportOptions::public(&entry.graph, catalog));
         bytes += serde_json::to_vec(&to_json(&doc, Version::V1_3))

@@ -47,7 +47,7 @@
 
 use dmpgraph_model::CatalogConfig;
 use dmpgraph_rdf::Base;
-use dmpgraph_store::Stores;
+use dmpgraph_store::{Stores, WriterOptions};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use std::io::{BufWriter, Write};
@@ -316,7 +316,10 @@ fn load_queries(record: &str) -> Vec<Query> {
 fn build_store(dir: &Path, dump: &Path, count: u64, optimize: bool) -> usize {
     let base = Base::default();
     let catalog = CatalogConfig::builtin();
-    let stores = Stores::open(dir).unwrap();
+    let stores = Stores::open(dir).unwrap().start_writer(WriterOptions {
+        offline: true,
+        ..WriterOptions::default()
+    });
     let ids: Vec<u64> = (0..count).collect();
     for chunk in ids.chunks(256) {
         let batch = chunk
@@ -326,10 +329,10 @@ fn build_store(dir: &Path, dump: &Path, count: u64, optimize: bool) -> usize {
                 common::plan_write(&dmp, &base, catalog, &format!("gen-{i:06}.xlsx"))
             })
             .collect();
-        stores.write_batch(batch).unwrap();
+        stores.submit(batch).unwrap();
     }
-    // Dropping the stores releases RocksDB's lock for `dmpgraph ingest`.
-    drop(stores);
+    // Closing the stores releases RocksDB's lock for `dmpgraph ingest`.
+    stores.shutdown().unwrap();
     // The example plans too (AMED workbooks and maDMP JSON of other funders),
     // through dmpgraph's own ingest: the librarians' queries name some of
     // their values (a grant number, a PI).
@@ -351,8 +354,7 @@ fn build_store(dir: &Path, dump: &Path, count: u64, optimize: bool) -> usize {
     }
     let stores = Stores::open(dir).unwrap();
     if optimize {
-        // RocksDB compaction: what `dmpgraph ingest` does after writing 256
-        // records or more, and `oxigraph optimize` on the other side.
+        // RocksDB compaction, as `oxigraph optimize` on the other side.
         let t = Instant::now();
         stores.optimize().unwrap();
         eprintln!(

@@ -48,6 +48,9 @@ pub enum Command {
     /// Read DMP workbooks (files or folders, recursively), check them and
     /// store every valid one as its own named graph.
     ///
+    /// With `dmpgraph serve` running on the store, the records are handed to
+    /// the server, which writes them while it serves.
+    ///
     /// Exit status: 0 when every file was stored (or was already stored), 1
     /// when any file was rejected (the others are still stored), 2 on a
     /// usage or store error.
@@ -92,6 +95,23 @@ pub enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Delete stored records: their graphs leave both stores, a tombstone
+    /// (id, kind, sets, deleted-at) stays in the registry and the change log.
+    ///
+    /// With `dmpgraph serve` running on the store, the server does it.
+    /// Exit status: 0 when every record was deleted (or was already), 1
+    /// when an id names no record, 2 on a usage or store error.
+    Delete {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
+        /// The records: a plan's grant number (課題管理番号), a maDMP plan's
+        /// dmp_id (a DOI in any written form), or kind:id.
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+    },
     /// Print a stored record, every field with its public/private mark.
     Show {
         #[command(flatten)]
@@ -102,7 +122,8 @@ pub enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
-        /// The record id: a DMP's grant number (課題管理番号).
+        /// The record: a plan's grant number (課題管理番号), a maDMP plan's
+        /// dmp_id (a DOI in any written form), or kind:id.
         id: String,
     },
     /// Count the stored records and quads.
@@ -146,7 +167,11 @@ pub enum Command {
     /// Graph Store Protocol, read-only (/store), record pages (/record/ID),
     /// /health.
     ///
-    /// Only the public store is opened: no request can reach a private value.
+    /// The server becomes the store's only writer: `dmpgraph ingest`,
+    /// `delete` (and `show`, `stats`, `export`, `query`) run meanwhile hand
+    /// their work to it through its admin socket (DIR/private/admin.sock,
+    /// for the store's owner only). HTTP handlers see the public store and
+    /// the registry only: no request can reach a private value.
     Serve {
         #[command(flatten)]
         store: StoreArgs,
@@ -167,15 +192,6 @@ pub enum Command {
         /// Queries evaluated at once; the others wait (default: the number of cores).
         #[arg(long, value_name = "N")]
         max_concurrent: Option<usize>,
-        /// Accept SPARQL Update from requests bearing this token
-        /// (`Authorization: Bearer TOKEN`); without it every update is refused.
-        #[arg(
-            long,
-            value_name = "TOKEN",
-            env = "DMPGRAPH_UPDATE_TOKEN",
-            hide_env_values = true
-        )]
-        update_token: Option<String>,
     },
 }
 
@@ -192,7 +208,8 @@ pub struct ConfigArgs {
 #[derive(Debug, Args, Clone)]
 #[group(required = true, multiple = false)]
 pub struct Selection {
-    /// One record, by its id (an AMED plan's grant number, 課題管理番号).
+    /// One record, by its id (an AMED plan's grant number, 課題管理番号; a
+    /// maDMP plan's dmp_id).
     #[arg(long, value_name = "ID")]
     pub dmp: Option<String>,
     /// Every stored plan.

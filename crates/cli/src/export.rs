@@ -3,14 +3,12 @@
 //! exchange.
 
 use crate::args::{ExportCommand, Selection};
-use crate::commands::{load_config, open_existing, record_format, FORMAT_MADMP};
+use crate::commands::{load_config, open_target};
 use anyhow::{bail, Context};
-use dmpgraph_madmp::{amed_to_madmp, AmedExportOptions, Version};
+use dmpgraph_madmp::Version;
 use dmpgraph_model::CatalogConfig;
-use dmpgraph_rdf::{graphs_to_dmp, madmp_document, Base};
-use dmpgraph_store::{RecordEntry, RecordKind, Stores};
+use dmpgraph_pipeline::export::{madmp_document_of, rdf_quads, selected_plans, Selection as Which};
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::Quad;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -54,78 +52,11 @@ pub fn run(command: ExportCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The plans a selection names (deleted records never), in id order.
-fn selected(stores: &Stores, selection: &Selection) -> anyhow::Result<Vec<RecordEntry>> {
-    if let Some(id) = &selection.dmp {
-        return match stores.record(id)? {
-            Some(e) if !e.deleted && e.kind == RecordKind::Dmp => Ok(vec![e]),
-            _ => bail!(
-                "no plan '{id}' in {} (`dmpgraph stats` counts the stored records)",
-                stores.dir().display()
-            ),
-        };
+fn which(selection: &Selection) -> Which {
+    match &selection.dmp {
+        Some(id) => Which::One(id.clone()),
+        None => Which::All,
     }
-    Ok(stores
-        .records()?
-        .into_iter()
-        .filter(|e| !e.deleted && e.kind == RecordKind::Dmp)
-        .collect())
-}
-
-/// One stored plan as a maDMP document of `version`, with the export's notes.
-pub fn madmp_document_of(
-    stores: &Stores,
-    entry: &RecordEntry,
-    version: Version,
-    include_private: bool,
-    config: &CatalogConfig,
-) -> anyhow::Result<dmpgraph_madmp::Export> {
-    let public = stores.public_graph(&entry.graph)?;
-    let private = if include_private {
-        stores.private_graph(&entry.graph)?
-    } else {
-        Vec::new()
-    };
-    let doc = if record_format(entry) == FORMAT_MADMP {
-        // A maDMP record keeps its document: the full one privately, the
-        // one without e-mail addresses publicly.
-        let value = match madmp_document(&private).or_else(|| madmp_document(&public)) {
-            Some(v) => v?,
-            None => bail!(
-                "record '{}': its stored maDMP document is missing",
-                entry.id
-            ),
-        };
-        let mut value = value;
-        if !include_private {
-            // The standard requires contact.mbox, an e-mail address (private):
-            // a public export names the catalog's published address instead,
-            // as for AMED plans.
-            if let Some(contact) = value
-                .pointer_mut("/dmp/contact")
-                .and_then(serde_json::Value::as_object_mut)
-            {
-                contact
-                    .entry("mbox")
-                    .or_insert_with(|| serde_json::Value::String(config.contact.mbox.clone()));
-            }
-        }
-        dmpgraph_madmp::from_value(&value, None)
-            .map(|(doc, _)| doc)
-            .map_err(|e| anyhow::anyhow!("record '{}': stored document: {e}", entry.id))?
-    } else {
-        let base = Base::of_record(&entry.graph).map_err(anyhow::Error::msg)?;
-        let mut quads = public;
-        quads.extend(private);
-        let dmp = graphs_to_dmp(&quads, &base)?;
-        let options = AmedExportOptions {
-            record_iri: &entry.graph,
-            catalog: config,
-            include_private,
-        };
-        amed_to_madmp(&dmp, &options)
-    };
-    Ok(dmpgraph_madmp::export(&doc, version))
 }
 
 /// A record id as a file name: characters that are not safe in names on
@@ -169,8 +100,9 @@ fn madmp(
     include_private: bool,
     config: &CatalogConfig,
 ) -> anyhow::Result<ExitCode> {
-    let stores = open_existing(dir)?;
-    let entries = selected(&stores, selection)?;
+    let target = open_target(dir, false)?;
+    let catalog = target.catalog();
+    let entries = selected_plans(catalog, &which(selection))?;
     if let Some(out) = out {
         std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     }
@@ -178,16 +110,18 @@ fn madmp(
     let mut stdout = stdout.lock();
     let mut written = 0;
     for entry in &entries {
-        let export = madmp_document_of(&stores, entry, version, include_private, config)?;
+        let export = madmp_document_of(catalog, entry, version, include_private, config)?;
         for note in &export.notes {
             eprintln!(
                 "warning: {}: {}: {} (maDMP {version})",
-                entry.id, note.pointer, note.message
+                entry.id(),
+                note.pointer,
+                note.message
             );
         }
         match out {
             Some(out) => {
-                let path: PathBuf = out.join(format!("{}.json", file_stem(&entry.id)));
+                let path: PathBuf = out.join(format!("{}.json", file_stem(entry.id())));
                 let mut text = serde_json::to_vec_pretty(&export.json)?;
                 text.push(b'\n');
                 write_atomically(&path, &text)?;
@@ -204,6 +138,7 @@ fn madmp(
         }
     }
     stdout.flush()?;
+    target.finish()?;
     if let Some(out) = out {
         eprintln!(
             "{written} maDMP {version} document(s) written to {} ({})",
@@ -261,23 +196,9 @@ fn rdf(
     include_private: bool,
 ) -> anyhow::Result<ExitCode> {
     let format = rdf_format(format)?;
-    let stores = open_existing(dir)?;
-    let mut entries = selected(&stores, selection)?;
-    if selection.all {
-        entries.extend(
-            stores
-                .records()?
-                .into_iter()
-                .filter(|e| !e.deleted && e.kind == RecordKind::Catalog),
-        );
-    }
-    let mut quads: Vec<Quad> = Vec::new();
-    for entry in &entries {
-        quads.extend(stores.public_graph(&entry.graph)?);
-        if include_private {
-            quads.extend(stores.private_graph(&entry.graph)?);
-        }
-    }
+    let target = open_target(dir, false)?;
+    let quads = rdf_quads(target.catalog(), &which(selection), include_private)?;
+    target.finish()?;
     let mut writer = serializer(format).for_writer(Vec::new());
     if format.supports_datasets() {
         for q in &quads {

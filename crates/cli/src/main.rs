@@ -3,7 +3,6 @@
 mod args;
 mod commands;
 mod export;
-mod files;
 mod report;
 mod serve;
 

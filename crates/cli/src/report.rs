@@ -2,68 +2,8 @@
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, Table};
 use dmpgraph_amed_excel::Problem;
+use dmpgraph_pipeline::read::{FileReport, Status};
 use serde::Serialize;
-use std::path::PathBuf;
-
-/// The fate of one input file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Valid; not stored (validate).
-    Valid,
-    /// Stored as a new record.
-    Created,
-    /// Stored, replacing the record's previous content.
-    Updated,
-    /// Already stored with the same content.
-    Unchanged,
-    /// Not stored: the store holds a newer version of the DMP.
-    OlderThanStored,
-    /// Not stored: errors.
-    Rejected,
-}
-
-impl Status {
-    fn label(self) -> &'static str {
-        match self {
-            Status::Valid => "valid",
-            Status::Created => "created",
-            Status::Updated => "updated",
-            Status::Unchanged => "unchanged",
-            Status::OlderThanStored => "older than stored",
-            Status::Rejected => "REJECTED",
-        }
-    }
-}
-
-/// One file's line of the report.
-#[derive(Debug, Clone, Serialize)]
-pub struct FileReport {
-    /// The file.
-    pub file: PathBuf,
-    /// What happened.
-    pub status: Status,
-    /// The record id (grant number), when read.
-    pub id: Option<String>,
-    /// Datasets read.
-    pub datasets: usize,
-    /// Staff rows read.
-    pub staff: usize,
-    /// Errors and warnings.
-    pub problems: Vec<Problem>,
-}
-
-impl FileReport {
-    pub fn errors(&self) -> usize {
-        self.problems
-            .iter()
-            .filter(|p| p.severity == dmpgraph_model::Severity::Error)
-            .count()
-    }
-    pub fn warnings(&self) -> usize {
-        self.problems.len() - self.errors()
-    }
-}
 
 #[derive(Serialize)]
 struct Totals {
@@ -79,10 +19,7 @@ struct Totals {
 fn totals(reports: &[FileReport]) -> Totals {
     Totals {
         files: reports.len(),
-        stored: reports
-            .iter()
-            .filter(|r| matches!(r.status, Status::Created | Status::Updated))
-            .count(),
+        stored: reports.iter().filter(|r| r.status.stored()).count(),
         unchanged: reports
             .iter()
             .filter(|r| r.status == Status::Unchanged)

@@ -1,21 +1,18 @@
-//! `dmpgraph serve` and `dmpgraph query`: the public store over HTTP, and
-//! the same query path from the command line.
+//! `dmpgraph serve` and `dmpgraph query`: the public store over HTTP with
+//! the server as the store's single writer, and the same query path from
+//! the command line.
 
+use crate::commands::{open_target, Target};
 use anyhow::Context;
-use dmpgraph_server::query::{evaluate, Dataset, ParsedQuery, RunLimits};
-use dmpgraph_server::{format_from_name, Config, Limits, OutputFormat};
-use dmpgraph_store::PublicStore;
-use oxigraph::io::RdfFormat;
-use oxigraph::sparql::results::QueryResultsFormat;
+use dmpgraph_pipeline::admin::{AdminServer, QueryAnswer, Services};
+use dmpgraph_pipeline::Local;
+use dmpgraph_server::query::ParsedQuery;
+use dmpgraph_server::{format_from_name, Config, Limits, Offer};
 use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
-
-fn open_public(dir: &Path) -> anyhow::Result<PublicStore> {
-    PublicStore::open(dir).with_context(|| format!("cannot open the store at {}", dir.display()))
-}
 
 /// The query text of the argument: itself, `@FILE`, or `-` for stdin.
 fn query_text(arg: &str) -> anyhow::Result<String> {
@@ -34,6 +31,8 @@ fn query_text(arg: &str) -> anyhow::Result<String> {
 
 pub fn query(dir: &Path, format: Option<&str>, arg: &str) -> anyhow::Result<ExitCode> {
     let text = query_text(arg)?;
+    // Refused queries (exit 1) and a format the query cannot be written in
+    // (a usage error, exit 2) are told apart here, wherever it then runs.
     let parsed = match ParsedQuery::parse(&text) {
         Ok(p) => p,
         Err(e) => {
@@ -41,40 +40,36 @@ pub fn query(dir: &Path, format: Option<&str>, arg: &str) -> anyhow::Result<Exit
             return Ok(ExitCode::from(1));
         }
     };
-    let format = match format {
-        Some(name) => format_from_name(name, parsed.offer())
-            .filter(|f| f.fits(parsed.offer()))
-            .with_context(|| {
-                format!(
-                    "--format {name}: a {} query is written as {}",
-                    parsed.form(),
-                    match parsed.offer() {
-                        dmpgraph_server::Offer::Results => "json, xml, csv or tsv",
-                        _ => "turtle, ntriples, nquads, rdfxml or jsonld",
-                    }
-                )
-            })?,
-        None => match parsed.offer() {
-            dmpgraph_server::Offer::Results => OutputFormat::Results(QueryResultsFormat::Tsv),
-            _ => OutputFormat::Rdf(RdfFormat::Turtle),
+    if let Some(name) = format {
+        if !format_from_name(name, parsed.offer()).is_some_and(|f| f.fits(parsed.offer())) {
+            anyhow::bail!(
+                "--format {name}: a {} query is written as {}",
+                parsed.form(),
+                match parsed.offer() {
+                    Offer::Results => "json, xml, csv or tsv",
+                    _ => "turtle, ntriples, nquads, rdfxml or jsonld",
+                }
+            );
+        }
+    }
+    let target = open_target(dir, false)?;
+    let answer = match &target {
+        Target::Local(local) => match dmpgraph_server::run_query(&local.public(), &text, format) {
+            Ok(bytes) => QueryAnswer::Answer(String::from_utf8(bytes)?),
+            Err(reason) => QueryAnswer::Refused(reason),
         },
+        Target::Remote(remote) => remote.query(&text, format)?,
     };
-    let public = open_public(dir)?;
-    match evaluate(
-        public.store(),
-        parsed,
-        &Dataset::default(),
-        format,
-        &RunLimits::rows(usize::MAX),
-    ) {
-        Ok(bytes) => {
+    target.finish()?;
+    match answer {
+        QueryAnswer::Answer(text) => {
             let mut out = std::io::stdout().lock();
-            out.write_all(&bytes)?;
+            out.write_all(text.as_bytes())?;
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => {
-            eprintln!("dmpgraph: {e}");
+        QueryAnswer::Refused(reason) => {
+            eprintln!("dmpgraph: {reason}");
             Ok(ExitCode::from(1))
         }
     }
@@ -86,7 +81,6 @@ pub fn serve(
     query_timeout: f64,
     max_rows: usize,
     max_concurrent: Option<usize>,
-    update_token: Option<String>,
 ) -> anyhow::Result<ExitCode> {
     if !(query_timeout.is_finite() && query_timeout > 0.0) {
         anyhow::bail!("--query-timeout {query_timeout}: expected a positive number of seconds");
@@ -99,18 +93,38 @@ pub fn serve(
     if let Some(n) = max_concurrent {
         limits.max_concurrent = n.max(1);
     }
-    let update_token = update_token.filter(|t| !t.trim().is_empty());
-    let public = open_public(dir)?;
-    let config = Config {
-        addr,
-        limits,
-        update_token,
-    };
-    dmpgraph_server::run(public, config, |bound| {
-        eprintln!(
-            "dmpgraph: serving {} on http://{bound}/ (SPARQL at /sparql)",
+    if !dir.join("public").is_dir() {
+        anyhow::bail!(
+            "no store at {}: run `dmpgraph ingest --store {} PATH…` first, or pass the right --store",
+            dir.display(),
             dir.display()
         );
-    })?;
+    }
+    // The server is the store's only writer, and others hand it their work.
+    let local = Local::open(dir, false)
+        .with_context(|| format!("cannot open the store at {}", dir.display()))?;
+    let query_view = local.public();
+    let admin = AdminServer::start(
+        dir,
+        Services {
+            writer: local.sink().0,
+            public: local.public(),
+            private: local.private(),
+            query: Some(Box::new(move |text, format| {
+                dmpgraph_server::run_query(&query_view, text, format)
+            })),
+        },
+    )?;
+    let config = Config { addr, limits };
+    let served = dmpgraph_server::run(local.public(), config, |bound| {
+        eprintln!(
+            "dmpgraph: serving {} on http://{bound}/ (SPARQL at /sparql); writes through {}",
+            dir.display(),
+            admin.path().display()
+        );
+    });
+    admin.stop();
+    local.shutdown().context("closing the store")?;
+    served?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! A crash in the middle of an ingest leaves every finished record intact
-//! and no half-written record.
+//! and no half-written record. (Under a running server's load:
+//! `live.rs`.)
 
 mod common;
 
@@ -56,9 +57,10 @@ fn an_abort_at_every_step_of_a_batch_is_recovered_on_open() {
 
     for stage in [
         "after-journal",
-        "after-public",
         "after-private",
+        "after-public",
         "after-registry",
+        "after-flush",
     ] {
         let store = tempfile::tempdir().unwrap();
         assert_eq!(
@@ -68,7 +70,8 @@ fn an_abort_at_every_step_of_a_batch_is_recovered_on_open() {
             Some(0)
         );
         let before = dump(store.path());
-        let crashed = bin()
+        // The writer stops at the stage and waits; SIGKILL it there.
+        let mut child = bin()
             .env("DMPGRAPH_FAULT", stage)
             .args([
                 "ingest",
@@ -78,10 +81,11 @@ fn an_abort_at_every_step_of_a_batch_is_recovered_on_open() {
                 "100",
                 s(&b),
             ])
-            .output()
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
             .unwrap();
-        assert!(!crashed.status.success(), "{stage}: the fault did not fire");
-        assert!(stderr(&crashed).contains(stage));
+        kill_at_fault(&mut child, stage);
         // Opening the store finishes the journaled batch: all of b is there,
         // and the changed record is wholly its new version.
         let doc = verify(store.path());
@@ -97,7 +101,7 @@ fn an_abort_at_every_step_of_a_batch_is_recovered_on_open() {
             "{stage}: old and new versions mixed"
         );
         assert!(public.len() > before.0.len() && private.len() > before.1.len());
-        let entry = registry.iter().find(|e| e.id == changed.id()).unwrap();
+        let entry = registry.iter().find(|e| e.id() == changed.id()).unwrap();
         assert_eq!(
             entry.version,
             changed.created.map(|d| d.to_string()),
@@ -120,6 +124,26 @@ fn an_abort_at_every_step_of_a_batch_is_recovered_on_open() {
             "{stage}: {rerun}"
         );
     }
+}
+
+/// Waits until the child says it stopped at `stage`, then SIGKILLs it.
+fn kill_at_fault(child: &mut std::process::Child, stage: &str) {
+    use std::io::BufRead;
+    let stderr = child.stderr.take().unwrap();
+    let mut reached = false;
+    for line in std::io::BufReader::new(stderr).lines() {
+        let line = line.unwrap();
+        if line.contains(&format!("DMPGRAPH_FAULT={stage}")) {
+            reached = true;
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL: no destructor, no flush
+    let status = child.wait().unwrap();
+    assert!(
+        reached,
+        "{stage}: the fault point was not reached ({status})"
+    );
 }
 
 #[test]

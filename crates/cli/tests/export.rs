@@ -488,7 +488,11 @@ fn export_errors_name_what_is_missing() {
         "nope",
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no plan 'nope'"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no record 'nope'"),
+        "{}",
+        stderr(&out)
+    );
     let out = run(&["export", "rdf", "--store", "/nonexistent/store", "--all"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -533,7 +537,8 @@ fn show_prints_a_madmp_plan_with_or_without_its_e_mails() {
         id,
     ]);
     let doc = json(&public);
-    assert_eq!(doc["record"]["id"], id);
+    // The record's id is its dmp_id in normal form (one DOI, one record).
+    assert_eq!(doc["record"]["key"], "dmp:doi:10.48321/d1kaken0001");
     assert!(!doc.to_string().contains("@example.ac.jp"), "{doc}");
     assert_eq!(
         doc["document"]["dmp"]["title"],

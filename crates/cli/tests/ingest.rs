@@ -63,12 +63,14 @@ fn every_field_survives_workbook_to_store_and_back() {
     let (_dir, store, samples) = ingested_samples();
     let stores = dmpgraph_store::Stores::open(store.path()).unwrap();
     for (path, sample) in samples {
+        let key = dmpgraph_store::RecordKey::new(dmpgraph_store::RecordKind::Dmp, sample.dmp.id());
         let entry = stores
-            .record(sample.dmp.id())
+            .public()
+            .record(&key)
             .unwrap()
             .unwrap_or_else(|| panic!("{} not stored", path.display()));
-        let mut quads = stores.public_graph(&entry.graph).unwrap();
-        quads.extend(stores.private_graph(&entry.graph).unwrap());
+        let mut quads = stores.public().graph(&entry.graph).unwrap();
+        quads.extend(stores.private().graph(&entry.graph).unwrap());
         let back = graphs_to_dmp(&quads, &Base::default()).unwrap();
         assert_eq!(back, sample.dmp, "{}", path.display());
     }
@@ -220,7 +222,7 @@ fn broken_files_are_rejected_with_their_cell_and_the_rest_is_stored() {
     );
     let stores = dmpgraph_store::Stores::open(store.path()).unwrap();
     assert_eq!(
-        plans(&stores.records().unwrap()).len(),
+        plans(&stores.public().records().unwrap()).len(),
         samples.len(),
         "every valid file is stored"
     );
@@ -366,8 +368,9 @@ fn a_new_base_iri_moves_records_without_leaving_old_graphs() {
 }
 
 #[test]
-fn a_large_ingest_compacts_the_store_and_keeps_every_record() {
-    // 256 records or more in one ingest: the store is compacted at its end.
+fn both_write_paths_keep_every_record() {
+    // Into an empty store, records go through the bulk loader; into one that
+    // holds records, through transactions that replace each record whole.
     let files = tempfile::tempdir().unwrap();
     let store = tempfile::tempdir().unwrap();
     for i in 0..256u64 {
@@ -378,29 +381,57 @@ fn a_large_ingest_compacts_the_store_and_keeps_every_record() {
         )
         .unwrap();
     }
-    let out = bin()
-        .env("RUST_LOG", "info")
-        .args(["ingest", "--store", s(store.path()), "--batch-size", "64"])
-        .arg(files.path())
-        .output()
+    let first = json(&ingest_ok(
+        store.path(),
+        &["--batch-size", "64", "--json"],
+        files.path(),
+    ));
+    assert_eq!(first["totals"]["stored"].as_u64(), Some(256));
+    // 20 plans change, 20 are new; the rest are unchanged.
+    let second = tempfile::tempdir().unwrap();
+    for i in 0..20u64 {
+        let mut changed = dmpgraph_dev::generated_dmp(i);
+        changed.project.title = format!("改訂 {i}");
+        changed.created = changed.created.map(|d| d + chrono::Days::new(1));
+        dmpgraph_dev::write_xlsx(
+            &changed,
+            &dmpgraph_dev::generated_style(i),
+            &second.path().join(format!("changed-{i:03}.xlsx")),
+        )
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("compacted the store"),
-        "{}",
-        stderr(&out)
-    );
+        let new = 1000 + i;
+        dmpgraph_dev::write_xlsx(
+            &dmpgraph_dev::generated_dmp(new),
+            &dmpgraph_dev::generated_style(new),
+            &second.path().join(format!("new-{new}.xlsx")),
+        )
+        .unwrap();
+    }
+    let report = json(&ingest_ok(
+        store.path(),
+        &["--batch-size", "7", "--json"],
+        second.path(),
+    ));
+    let count = |status: &str| {
+        report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["status"] == status)
+            .count()
+    };
+    assert_eq!((count("updated"), count("created")), (20, 20), "{report}");
     let stats = run(&["stats", "--store", s(store.path()), "--verify", "--json"]);
     assert_eq!(stats.status.code(), Some(0), "{}", stdout(&stats));
-    let (_, _, registry) = dump(store.path());
-    assert_eq!(plans(&registry).len(), 256);
-    // A small ingest does not compact.
-    let out = bin()
-        .env("RUST_LOG", "info")
-        .args(["ingest", "--store", s(store.path())])
-        .arg(examples().join("amed"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(!stderr(&out).contains("compacted the store"));
+    let (public, _, registry) = dump(store.path());
+    assert_eq!(plans(&registry).len(), 276);
+    assert!(public.iter().any(|q| q.contains("改訂 19")));
+    // Each changed plan is wholly its new version: its old title is gone.
+    let old = dmpgraph_dev::generated_dmp(0).project.title;
+    assert!(
+        !public
+            .iter()
+            .any(|q| q.contains(&old) && q.contains(dmpgraph_dev::generated_dmp(0).id())),
+        "{old}"
+    );
 }

@@ -7,117 +7,9 @@
 mod common;
 
 use common::*;
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Child, Stdio};
-use std::sync::mpsc;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-/// A running `dmpgraph serve`, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    /// What the server wrote on stderr.
-    log: std::sync::Arc<std::sync::Mutex<String>>,
-}
-
-impl Server {
-    fn start(store: &Path, extra: &[&str]) -> Server {
-        let mut args = vec!["serve", "--store", s(store), "--addr", "127.0.0.1:0"];
-        args.extend_from_slice(extra);
-        let mut child = bin()
-            .args(&args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("dmpgraph serve starts");
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-        let sink = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if let Some(rest) = line.split("on http://").nth(1) {
-                    let _ = tx.send(rest.split('/').next().unwrap_or_default().to_string());
-                }
-                let mut l = sink.lock().unwrap();
-                l.push_str(&line);
-                l.push('\n');
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("server did not start: {}", log.lock().unwrap()));
-        Server {
-            child,
-            base: format!("http://{addr}"),
-            log,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A client that reports every status instead of failing on 4xx/5xx.
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into()
-}
-
-struct Reply {
-    status: u16,
-    content_type: String,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-fn reply(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
-    let mut r = r.expect("request sent");
-    let headers = r
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
-        .collect();
-    Reply {
-        status: r.status().as_u16(),
-        content_type: r
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string(),
-        headers,
-        body: r.body_mut().read_to_string().unwrap_or_default(),
-    }
-}
-
-/// A query parameter's value, percent-encoded.
-fn enc(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
 
 /// An RDF client's GET of `/sparql` gets the SPARQL 1.1 Service Description
 /// naming the endpoint.
@@ -136,15 +28,6 @@ fn assert_service_description(server: &Server) {
         "{}",
         description.body
     );
-}
-
-fn get(server: &Server, path_and_query: &str, accept: &str) -> Reply {
-    reply(
-        agent()
-            .get(server.url(path_and_query))
-            .header("Accept", accept)
-            .call(),
-    )
 }
 
 fn query_get(server: &Server, query: &str, accept: &str) -> Reply {
@@ -660,28 +543,45 @@ fn updates_services_and_runaway_queries_are_refused() {
 }
 
 #[test]
-fn updates_need_the_token_when_one_is_configured() {
+fn updates_are_refused_and_the_store_stays_verified() {
     let store = ingested_examples();
-    let server = Server::start(store.path(), &["--update-token", "s3cret"]);
+    let server = Server::start(store.path(), &[]);
     let insert = "INSERT DATA { GRAPH <http://example.org/notes> { <http://example.org/s> <http://example.org/p> \"note\" } }";
-    let send = |token: Option<&str>| {
+    // Every way of sending an update, with or without a bearer token (the
+    // old back door), is refused before it reaches the store.
+    for token in [None, Some("s3cret")] {
         let mut req = agent()
             .post(server.url("/sparql"))
             .header("Content-Type", "application/sparql-update");
         if let Some(t) = token {
             req = req.header("Authorization", &format!("Bearer {t}"));
         }
-        reply(req.send(insert))
-    };
-    assert_eq!(send(None).status, 403);
-    assert_eq!(send(Some("wrong")).status, 403);
-    assert_eq!(send(Some("s3cret")).status, 204);
+        let r = reply(req.send(insert));
+        assert_eq!(r.status, 403, "{}", r.body);
+        let form = reply(
+            agent()
+                .post(server.url("/sparql"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .send(format!("update={}", enc(insert))),
+        );
+        assert_eq!(form.status, 403, "{}", form.body);
+    }
+    let by_get = get(&server, &format!("/sparql?update={}", enc(insert)), "*/*");
+    assert_eq!(by_get.status, 403, "{}", by_get.body);
     let ask = query_get(
         &server,
         "ASK { GRAPH <http://example.org/notes> { ?s ?p \"note\" } }",
         "application/json",
     );
-    assert!(ask.body.contains("true"), "{}", ask.body);
+    assert!(ask.body.contains("false"), "{}", ask.body);
+    // The registry, the hashes and the change log still agree with the
+    // graphs: through the running server, and after it stops.
+    let verify = run(&["stats", "--store", s(store.path()), "--verify", "--json"]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stderr(&verify));
+    assert_eq!(json(&verify)["inconsistencies"], serde_json::json!([]));
+    drop(server);
+    let verify = run(&["stats", "--store", s(store.path()), "--verify"]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stdout(&verify));
 }
 
 #[test]
@@ -709,14 +609,20 @@ fn sparql_clients_work_against_the_endpoint() {
 fn the_server_stops_gracefully_and_holds_the_store_alone() {
     let store = ingested_examples();
     let mut server = Server::start(store.path(), &[]);
-    // A second writer is refused while the server runs.
-    let ingest = run(&["ingest", "--store", s(store.path()), s(&examples())]);
-    assert_eq!(ingest.status.code(), Some(2));
-    assert!(
-        stderr(&ingest).contains("in use by another process"),
-        "{}",
-        stderr(&ingest)
-    );
+    // There is no second writer: an ingest meanwhile is handed to the server.
+    let ingest = run(&[
+        "ingest",
+        "--store",
+        s(store.path()),
+        "--json",
+        s(&examples()),
+    ]);
+    assert_eq!(ingest.status.code(), Some(0), "{}", stderr(&ingest));
+    assert!(json(&ingest)["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["status"] == "unchanged"));
     // SIGTERM: the server finishes and exits 0.
     let kill = std::process::Command::new("kill")
         .args(["-TERM", &server.child.id().to_string()])

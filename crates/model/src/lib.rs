@@ -19,6 +19,7 @@
 mod catalog;
 mod date;
 mod field;
+pub mod identity;
 mod text;
 mod validate;
 mod vocab;

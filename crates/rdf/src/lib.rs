@@ -416,7 +416,39 @@ pub fn vocabulary_graph() -> Result<(NamedNode, Vec<Quad>), MappingError> {
         .for_slice(VOCABULARY_TTL.as_bytes())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| MappingError(format!("ontologies/dmpgraph.ttl: {e}")))?;
-    Ok((graph, quads))
+    Ok((graph, skolemized(quads)))
+}
+
+/// The quads with every blank node (the ontology's RDF lists) replaced by
+/// a well-known IRI numbered in order of appearance (RDF 1.1 §3.5): the
+/// same on every load, so the store holds no blank nodes and any copy of it
+/// (a dump loaded elsewhere, another parser) names them alike.
+fn skolemized(quads: Vec<Quad>) -> Vec<Quad> {
+    use oxigraph::model::{BlankNode, NamedOrBlankNode};
+    let mut names: std::collections::HashMap<BlankNode, NamedNode> = Default::default();
+    let mut name = |b: BlankNode| -> NamedNode {
+        let n = names.len() + 1;
+        names
+            .entry(b)
+            .or_insert_with(|| {
+                NamedNode::new_unchecked(format!("{VOCABULARY_GRAPH}/.well-known/genid/{n}"))
+            })
+            .clone()
+    };
+    quads
+        .into_iter()
+        .map(|q| {
+            let subject = match q.subject {
+                NamedOrBlankNode::BlankNode(b) => NamedOrBlankNode::NamedNode(name(b)),
+                s => s,
+            };
+            let object = match q.object {
+                Term::BlankNode(b) => Term::NamedNode(name(b)),
+                o => o,
+            };
+            Quad::new(subject, q.predicate, object, q.graph_name)
+        })
+        .collect()
 }
 
 /// The catalog's contact point, cited by every dataset.

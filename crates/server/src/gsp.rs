@@ -50,12 +50,12 @@ async fn answer(app: AppState, headers: &HeaderMap, raw: &str) -> Result<Respons
                     format!("graph <{iri}> is not an IRI: {e}"),
                 )
             })?;
-            let store = app.store();
+            let public = app.public.clone();
             let exists = app
                 .gate
                 .run(move |_| {
-                    store
-                        .contains_named_graph(&node)
+                    public
+                        .contains_named_graph(node.as_str())
                         .map_err(|e| query::QueryError::Evaluation(e.to_string()))
                 })
                 .await?;
@@ -78,10 +78,18 @@ async fn answer(app: AppState, headers: &HeaderMap, raw: &str) -> Result<Respons
     };
     let format = choose_format(headers, format.as_deref(), Offer::Rdf)?;
     let parsed = ParsedQuery::parse(&text)?;
-    let store = app.store();
+    let public = app.public.clone();
     let body = app
         .gate
-        .run(move |limits| query::evaluate(&store, parsed, &Dataset::default(), format, limits))
+        .run(move |limits| {
+            query::evaluate(
+                |p| public.query(p),
+                parsed,
+                &Dataset::default(),
+                format,
+                limits,
+            )
+        })
         .await?;
     Ok(ok(format, body))
 }

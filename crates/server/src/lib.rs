@@ -3,14 +3,16 @@
 //! record pages that dereference record IRIs (`/record/{id}`) and `/health`.
 //! The OAI-PMH endpoint (`/oai`) is its own module tree, to come.
 //!
-//! The server opens only `DIR/public` ([`PublicStore`]), so no request can
-//! reach a private value: the separation is structural.
+//! Handlers get a [`PublicView`]: the public store and the registry,
+//! read-only, with no path to the private store, so no request can reach a
+//! private value whatever it asks: the separation is structural. Writes go
+//! through the store's single writer, never through this server's routes.
 //!
 //! ```no_run
 //! use dmpgraph_server::{Config, run};
-//! use dmpgraph_store::PublicStore;
-//! let public = PublicStore::open(std::path::Path::new("dmpgraph-data"))?;
-//! run(public, Config::default(), |addr| eprintln!("listening on http://{addr}/"))?;
+//! use dmpgraph_store::{Stores, WriterOptions};
+//! let writer = Stores::open(std::path::Path::new("dmpgraph-data"))?.start_writer(WriterOptions::default());
+//! run(writer.public(), Config::default(), |addr| eprintln!("listening on http://{addr}/"))?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -28,13 +30,11 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use dmpgraph_store::PublicStore;
+use dmpgraph_store::PublicView;
 use limits::Gate;
 use query::QueryError;
-use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -64,9 +64,6 @@ pub struct Config {
     pub addr: SocketAddr,
     /// The query path's limits.
     pub limits: Limits,
-    /// When set, SPARQL Update is accepted from requests that present it as
-    /// `Authorization: Bearer TOKEN`; otherwise every update is refused.
-    pub update_token: Option<String>,
 }
 
 impl Default for Config {
@@ -74,7 +71,6 @@ impl Default for Config {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             limits: Limits::default(),
-            update_token: None,
         }
     }
 }
@@ -82,31 +78,8 @@ impl Default for Config {
 /// What every handler shares.
 #[derive(Clone)]
 pub(crate) struct AppState {
-    pub(crate) public: Arc<PublicStore>,
+    pub(crate) public: PublicView,
     pub(crate) gate: Gate,
-    /// SHA-256 of the update token: compared as hashes, so the comparison
-    /// time tells nothing about the token.
-    update_token: Option<[u8; 32]>,
-}
-
-impl AppState {
-    pub(crate) fn store(&self) -> oxigraph::store::Store {
-        self.public.store().clone()
-    }
-
-    /// Whether a request's `Authorization` header carries the update token.
-    pub(crate) fn may_update(&self, authorization: Option<&HeaderValue>) -> bool {
-        let (Some(expected), Some(given)) = (self.update_token, authorization) else {
-            return false;
-        };
-        let Some(token) = given.to_str().ok().and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        }) else {
-            return false;
-        };
-        Sha256::digest(token.trim().as_bytes()).as_slice() == expected
-    }
 }
 
 /// An error answer: a status and a plain-text message for people.
@@ -161,14 +134,10 @@ impl IntoResponse for HttpError {
 
 /// The application: every route, CORS and access logs. Routes of other
 /// issues (`/oai`) merge into it.
-pub fn router(public: PublicStore, config: &Config) -> Router {
+pub fn router(public: PublicView, config: &Config) -> Router {
     let state = AppState {
-        public: Arc::new(public),
+        public,
         gate: Gate::new(config.limits.clone()),
-        update_token: config
-            .update_token
-            .as_deref()
-            .map(|t| Sha256::digest(t.trim().as_bytes()).into()),
     };
     let cors = CorsLayer::new()
         .allow_origin(Any)
@@ -177,7 +146,7 @@ pub fn router(public: PublicStore, config: &Config) -> Router {
             axum::http::Method::HEAD,
             axum::http::Method::POST,
         ])
-        .allow_headers([header::ACCEPT, header::CONTENT_TYPE, header::AUTHORIZATION])
+        .allow_headers([header::ACCEPT, header::CONTENT_TYPE])
         .max_age(Duration::from_secs(3600));
     Router::new()
         .route("/", get(pages::index))
@@ -247,7 +216,7 @@ pub async fn shutdown_signal() {
 /// Runs the server on its own runtime until Ctrl-C or SIGTERM. `on_listen`
 /// is told the bound address (useful with port 0).
 pub fn run(
-    public: PublicStore,
+    public: PublicView,
     config: Config,
     on_listen: impl FnOnce(SocketAddr),
 ) -> Result<(), ServerError> {
@@ -264,4 +233,41 @@ pub fn run(
         on_listen(listener.local_addr()?);
         serve(listener, router(public, &config), shutdown_signal()).await
     })
+}
+
+/// Runs a query on the endpoint's query path (same parser, dataset, SERVICE
+/// refusal and formats) without its limits: `dmpgraph query`, locally or
+/// through a running server's admin socket. `format` is a format name
+/// (`json`, `tsv`, `turtle`…); without one, TSV for SELECT and ASK, Turtle
+/// for CONSTRUCT and DESCRIBE. The error is the reason, for people.
+pub fn run_query(public: &PublicView, text: &str, format: Option<&str>) -> Result<Vec<u8>, String> {
+    use oxigraph::io::RdfFormat;
+    use oxigraph::sparql::results::QueryResultsFormat;
+    let parsed = query::ParsedQuery::parse(text).map_err(|e| format!("query refused: {e}"))?;
+    let format = match format {
+        Some(name) => format_from_name(name, parsed.offer())
+            .filter(|f| f.fits(parsed.offer()))
+            .ok_or_else(|| {
+                format!(
+                    "--format {name}: a {} query is written as {}",
+                    parsed.form(),
+                    match parsed.offer() {
+                        Offer::Results => "json, xml, csv or tsv",
+                        _ => "turtle, ntriples, nquads, rdfxml or jsonld",
+                    }
+                )
+            })?,
+        None => match parsed.offer() {
+            Offer::Results => OutputFormat::Results(QueryResultsFormat::Tsv),
+            _ => OutputFormat::Rdf(RdfFormat::Turtle),
+        },
+    };
+    query::evaluate(
+        |p| public.query(p),
+        parsed,
+        &query::Dataset::default(),
+        format,
+        &query::RunLimits::rows(usize::MAX),
+    )
+    .map_err(|e| e.to_string())
 }

@@ -9,6 +9,8 @@ use crate::{AppState, HttpError};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use dmpgraph_model::identity::Identifier;
+use dmpgraph_store::{RecordKey, RecordKind};
 use maud::{html, Markup, DOCTYPE};
 use oxigraph::model::{Quad, Term};
 use std::collections::BTreeMap;
@@ -121,19 +123,21 @@ async fn answer(
     let found = app
         .gate
         .run(move |_| {
-            let entry = public
-                .record(&wanted)
+            // The registry entry and the graph from one snapshot: never a
+            // new entry with an old graph, or the other way round.
+            let snapshot = public
+                .snapshot()
                 .map_err(|e| QueryError::Evaluation(e.to_string()))?;
-            match entry {
-                Some(entry) if !entry.deleted => {
-                    let quads = public
-                        .graph(&entry.graph)
-                        .map_err(|e| QueryError::Evaluation(e.to_string()))?;
-                    Ok(Some((entry, quads)))
+            let mut found = None;
+            for key in record_keys(&wanted) {
+                found = snapshot
+                    .record(&key)
+                    .map_err(|e| QueryError::Evaluation(e.to_string()))?;
+                if found.is_some() {
+                    break;
                 }
-                Some(entry) => Ok(Some((entry, Vec::new()))),
-                None => Ok(None),
             }
+            Ok(found)
         })
         .await?;
     let Some((entry, quads)) = found else {
@@ -142,10 +146,10 @@ async fn answer(
             format!("no record '{id}' here"),
         ));
     };
-    if entry.deleted {
+    if let Some(when) = entry.deleted {
         return Err(HttpError::new(
             StatusCode::GONE,
-            format!("record '{id}' was withdrawn"),
+            format!("record '{id}' was deleted on {}", when.to_rfc3339()),
         ));
     }
     match format {
@@ -158,12 +162,7 @@ async fn answer(
             Ok(ok(format, out.finish().map_err(QueryError::Output)?))
         }
         _ => {
-            let title = entry
-                .summary
-                .get("title")
-                .and_then(|t| t.as_str())
-                .unwrap_or(id)
-                .to_string();
+            let title = entry.title.clone().unwrap_or_else(|| id.to_string());
             Ok(ok(
                 OutputFormat::Html,
                 record_page(id, &title, &entry.graph, &quads)
@@ -172,6 +171,17 @@ async fn answer(
             ))
         }
     }
+}
+
+/// The records `/record/{id}` may name: a plan by its id as written, or by
+/// its normal form (a DOI written another way).
+fn record_keys(id: &str) -> Vec<RecordKey> {
+    let mut keys = vec![RecordKey::new(RecordKind::Dmp, id)];
+    let normal = Identifier::parse(id).to_string();
+    if normal != id {
+        keys.push(RecordKey::new(RecordKind::Dmp, normal));
+    }
+    keys
 }
 
 /// A compact name for an IRI (`dcterms:title`) when a prefix fits.

@@ -7,10 +7,9 @@ use crate::formats::{Offer, OutputFormat};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use oxigraph::sparql::results::QueryResultsSerializer;
 use oxigraph::sparql::{
-    CancellationToken, DefaultServiceHandler, QueryEvaluationError, QueryResults,
-    QuerySolutionIter, SparqlEvaluator,
+    CancellationToken, DefaultServiceHandler, PreparedSparqlQuery, QueryEvaluationError,
+    QueryResults, QuerySolutionIter, SparqlEvaluator,
 };
-use oxigraph::store::Store;
 use oxiri::Iri;
 use spargebra::algebra::GraphPattern;
 use std::time::Duration;
@@ -220,12 +219,13 @@ impl RunLimits {
     }
 }
 
-/// Evaluates a query over `store` and writes its answer in `format`.
+/// Evaluates a query with `run` (over the public view, in the server) and
+/// writes its answer in `format`.
 ///
 /// Stops with [`QueryError::TooLarge`] at the first row past the limit
 /// rather than send a silently truncated answer.
 pub fn evaluate(
-    store: &Store,
+    run: impl FnOnce(PreparedSparqlQuery) -> Result<QueryResults<'static>, QueryEvaluationError>,
     query: ParsedQuery,
     dataset: &Dataset,
     format: OutputFormat,
@@ -269,10 +269,7 @@ pub fn evaluate(
     } else if !has_from {
         prepared.dataset_mut().set_default_graph_as_union();
     }
-    let results = prepared
-        .on_store(store)
-        .execute()
-        .map_err(|e| evaluation_error(e, limits.timeout))?;
+    let results = run(prepared).map_err(|e| evaluation_error(e, limits.timeout))?;
     write_results(results, format, limits)
 }
 
@@ -327,25 +324,12 @@ pub fn rdf_serializer(format: oxigraph::io::RdfFormat) -> oxigraph::io::RdfSeria
     serializer
 }
 
-/// Runs a SPARQL update (only ever with the update token).
-pub fn update(store: &Store, text: &str) -> Result<(), QueryError> {
-    let prepared = SparqlEvaluator::new()
-        .with_default_service_handler(RefuseService)
-        .parse_update(text)
-        .map_err(|e| QueryError::Syntax(e.to_string()))?;
-    prepared.on_store(store).execute().map_err(|e| match e {
-        oxigraph::sparql::UpdateEvaluationError::Service(inner) => {
-            QueryError::ServiceRefused(inner.to_string())
-        }
-        e => QueryError::Evaluation(e.to_string()),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use oxigraph::model::{Literal, Quad};
     use oxigraph::sparql::results::QueryResultsFormat;
+    use oxigraph::store::Store;
 
     fn store() -> Store {
         let store = Store::new().unwrap();
@@ -363,8 +347,9 @@ mod tests {
     }
 
     fn run(q: &str, dataset: &Dataset, max_rows: usize) -> Result<String, QueryError> {
+        let store = store();
         let out = evaluate(
-            &store(),
+            |p| p.on_store(&store).execute(),
             ParsedQuery::parse(q)?,
             dataset,
             OutputFormat::Results(QueryResultsFormat::Tsv),

@@ -1,7 +1,8 @@
 //! The SPARQL 1.1 Protocol at `/sparql`: query by GET `?query=`, by POST of
 //! a form or of `application/sparql-query`; `default-graph-uri` and
-//! `named-graph-uri`; answers in the negotiated format. Updates are refused
-//! unless the request carries the configured update token.
+//! `named-graph-uri`; answers in the negotiated format. SPARQL Update is
+//! always refused (403): every write goes through the store's single writer,
+//! which keeps the registry, the hashes and the change log right.
 
 use crate::formats::{self, OutputFormat};
 use crate::query::{self, Dataset, ParsedQuery, QueryError};
@@ -176,8 +177,8 @@ pub(crate) async fn post(
     if let Err(e) = outcome {
         return e.into_response();
     }
-    if let Some(update) = request.update.take() {
-        return run_update(app, &headers, update).await;
+    if request.update.is_some() {
+        return HttpError::from(QueryError::UpdateRefused).into_response();
     }
     if request.query.is_none() {
         return HttpError::new(
@@ -187,17 +188,6 @@ pub(crate) async fn post(
         .into_response();
     }
     respond(app, &headers, request).await
-}
-
-async fn run_update(app: AppState, headers: &HeaderMap, update: String) -> Response {
-    if !app.may_update(headers.get(header::AUTHORIZATION)) {
-        return HttpError::from(QueryError::UpdateRefused).into_response();
-    }
-    let store = app.store();
-    match app.gate.run(move |_| query::update(&store, &update)).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => HttpError::from(e).into_response(),
-    }
 }
 
 /// The format asked by `format=` or by `Accept`.
@@ -240,10 +230,10 @@ async fn answer(
     let parsed = ParsedQuery::parse(text)?;
     let dataset = request.dataset()?;
     let format = choose_format(headers, request.format.as_deref(), parsed.offer())?;
-    let store = app.store();
+    let public = app.public.clone();
     let body = app
         .gate
-        .run(move |limits| query::evaluate(&store, parsed, &dataset, format, limits))
+        .run(move |limits| query::evaluate(|p| public.query(p), parsed, &dataset, format, limits))
         .await?;
     Ok(ok(format, body))
 }

@@ -5,8 +5,11 @@
 #[allow(unused_imports)] // each test file uses a different subset
 pub use dmpgraph_dev::testing::{python_ready, run_python, standards_dir};
 use dmpgraph_dev::{write_xlsx, Sample};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 pub const TODAY: &str = "2026-11-01";
 
@@ -85,15 +88,15 @@ pub fn ingested_samples() -> (tempfile::TempDir, tempfile::TempDir, Vec<(PathBuf
 /// Every quad of both stores as sorted N-Quads lines, and the registry.
 pub fn dump(store: &Path) -> (Vec<String>, Vec<String>, Vec<dmpgraph_store::RecordEntry>) {
     let stores = dmpgraph_store::Stores::open(store).unwrap();
-    let lines = |s: &oxigraph::store::Store| {
-        let mut v: Vec<String> = s.iter().map(|q| q.unwrap().to_string()).collect();
+    let lines = |quads: Vec<oxigraph::model::Quad>| {
+        let mut v: Vec<String> = quads.iter().map(|q| q.to_string()).collect();
         v.sort();
         v
     };
     (
-        lines(stores.public()),
-        lines(stores.private()),
-        stores.records().unwrap(),
+        lines(stores.public().quads().unwrap()),
+        lines(stores.private().quads().unwrap()),
+        stores.public().records().unwrap(),
     )
 }
 
@@ -105,7 +108,7 @@ pub fn s(p: &Path) -> &str {
 pub fn plans(entries: &[dmpgraph_store::RecordEntry]) -> Vec<dmpgraph_store::RecordEntry> {
     entries
         .iter()
-        .filter(|e| e.kind == dmpgraph_store::RecordKind::Dmp)
+        .filter(|e| e.kind() == dmpgraph_store::RecordKind::Dmp)
         .cloned()
         .collect()
 }
@@ -184,4 +187,128 @@ fn collect_mbox(v: &serde_json::Value, out: &mut Vec<String>) {
         serde_json::Value::Array(a) => a.iter().for_each(|v| collect_mbox(v, out)),
         _ => {}
     }
+}
+
+/// A running `dmpgraph serve`, killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    /// What the server wrote on stderr.
+    pub log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Server {
+    pub fn start(store: &Path, extra: &[&str]) -> Server {
+        Server::start_with_env(store, extra, &[])
+    }
+
+    /// Starts a server with extra environment variables (a fault point).
+    pub fn start_with_env(store: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut args = vec!["serve", "--store", s(store), "--addr", "127.0.0.1:0"];
+        args.extend_from_slice(extra);
+        let mut command = bin();
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let mut child = command
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("dmpgraph serve starts");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if let Some(rest) = line.split("on http://").nth(1) {
+                    let _ = tx.send(rest.split('/').next().unwrap_or_default().to_string());
+                }
+                let mut l = sink.lock().unwrap();
+                l.push_str(&line);
+                l.push('\n');
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("server did not start: {}", log.lock().unwrap()));
+        Server {
+            child,
+            base: format!("http://{addr}"),
+            log,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A client that reports every status instead of failing on 4xx/5xx.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub fn reply(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+    let mut r = r.expect("request sent");
+    let headers = r
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
+        .collect();
+    Reply {
+        status: r.status().as_u16(),
+        content_type: r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string(),
+        headers,
+        body: r.body_mut().read_to_string().unwrap_or_default(),
+    }
+}
+
+/// A query parameter's value, percent-encoded.
+pub fn enc(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// `GET path` with an `Accept` header.
+pub fn get(server: &Server, path_and_query: &str, accept: &str) -> Reply {
+    reply(
+        agent()
+            .get(server.url(path_and_query))
+            .header("Accept", accept)
+            .call(),
+    )
 }

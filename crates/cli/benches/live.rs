@@ -1,0 +1,424 @@
+//! The live store, side by side in one run:
+//!
+//! 1. **Writes under load**: records/s of `dmpgraph ingest` of the same
+//!    generated plans (a) offline, into an empty store (the bulk path: no
+//!    reader can exist, records new to the store go through oxigraph's bulk
+//!    loader) and (b) handed to a running `dmpgraph serve` (the live writer:
+//!    one transaction per store and round) while 16 clients query it.
+//! 2. **Reads under writes**: the median latency of those 16 clients'
+//!    queries during (b), against the same clients on the idle server.
+//! 3. With `--scale N` (AMED's ten years: 30,000): `ingest` of N plans
+//!    against `validate` of the same (reading and checking alone), and
+//!    1,000 more plans into that full store against into an empty one.
+//!
+//! `cargo bench -p dmpgraph --bench live [-- --plans 1000] [--scale 30000]`
+//!
+//! The clients: each of the 16 runs, one after the other, the lookups a
+//! catalog serves all day: a SPARQL query for one plan's titles and dataset
+//! names, a record page (Turtle), a SPARQL query counting one programme's
+//! datasets, over keep-alive HTTP/1.1. `--think MS` (default 0) makes each
+//! client wait between requests, as people do; 0 keeps all 16 busy (the
+//! server saturated: latency then includes queueing for the cores).
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn arg<T: std::str::FromStr>(name: &str, default: T) -> T {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dmpgraph"));
+    c.env_remove("RUST_LOG")
+        .env_remove("DMPGRAPH_STORE")
+        .env("DMPGRAPH_TODAY", "2026-11-01");
+    c
+}
+
+/// Writes plans `first..first + n` as workbooks into `dir`, in parallel.
+fn generate(dir: &Path, first: u64, n: u64) -> Vec<u64> {
+    use rayon::prelude::*;
+    std::fs::create_dir_all(dir).unwrap();
+    let ids: Vec<u64> = (first..first + n).collect();
+    ids.par_iter().for_each(|&i| {
+        dmpgraph_dev::write_xlsx(
+            &dmpgraph_dev::generated_dmp(i),
+            &dmpgraph_dev::generated_style(i),
+            &dir.join(format!("gen-{i:06}.xlsx")),
+        )
+        .unwrap();
+    });
+    ids
+}
+
+/// Runs a dmpgraph command, returns its wall time; panics on failure.
+fn timed(args: &[&str]) -> f64 {
+    let t = Instant::now();
+    let out = bin()
+        .args(args)
+        .stdout(Stdio::null())
+        .output()
+        .expect("dmpgraph runs");
+    let s = t.elapsed().as_secs_f64();
+    assert!(
+        out.status.success(),
+        "dmpgraph {args:?}: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    s
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // SIGTERM: the server checkpoints and stops.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(store: &Path, log: &Path) -> Server {
+    // Killed and waited for by Server's drop, also when a panic ends the bench.
+    #[allow(clippy::zombie_processes)]
+    let child = bin()
+        .args(["serve", "--store"])
+        .arg(store)
+        .args(["--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .unwrap();
+    let t = Instant::now();
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        if let Some(rest) = text.split("on http://").nth(1) {
+            let addr = rest.split('/').next().unwrap().to_string();
+            return Server {
+                child,
+                base: format!("http://{addr}"),
+            };
+        }
+        assert!(t.elapsed() < Duration::from_secs(120), "serve: {text}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn enc(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The requests the clients make, in turn.
+fn requests(base: &str, ids: &[String]) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    for (k, id) in ids.iter().enumerate() {
+        let titles = format!(
+            "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?t WHERE {{ GRAPH <http://localhost:8080/record/{id}> {{ ?s dcterms:title ?t }} }}"
+        );
+        out.push((
+            format!("{base}/sparql?query={}", enc(&titles)),
+            "application/sparql-results+json",
+        ));
+        out.push((format!("{base}/record/{id}"), "text/turtle"));
+        if k.is_multiple_of(4) {
+            let programme = &id[2..4];
+            let count = format!(
+                "PREFIX dcso: <https://w3id.org/dcso/ns/core#> SELECT (COUNT(?d) AS ?n) WHERE {{ ?dmp dcso:hasDataset ?d ; dcso:hasProject/dcso:hasFunding/dcso:hasGrantId/dcso:identifier ?g FILTER(SUBSTR(STR(?g), 3, 2) = \"{programme}\") }}"
+            );
+            out.push((
+                format!("{base}/sparql?query={}", enc(&count)),
+                "application/sparql-results+json",
+            ));
+        }
+    }
+    out
+}
+
+/// 16 clients until `stop`; their latencies (seconds) and error count.
+fn load(
+    requests: Arc<Vec<(String, &'static str)>>,
+    stop: Arc<AtomicBool>,
+    think: Duration,
+) -> std::thread::JoinHandle<(Vec<f64>, usize)> {
+    std::thread::spawn(move || {
+        let latencies = Arc::new(Mutex::new(Vec::new()));
+        let errors = Arc::new(Mutex::new(0usize));
+        let threads: Vec<_> = (0..16)
+            .map(|c| {
+                let (requests, stop, latencies, errors) = (
+                    requests.clone(),
+                    stop.clone(),
+                    latencies.clone(),
+                    errors.clone(),
+                );
+                std::thread::spawn(move || {
+                    let agent: ureq::Agent = ureq::Agent::config_builder()
+                        .http_status_as_error(false)
+                        .timeout_global(Some(Duration::from_secs(120)))
+                        .build()
+                        .into();
+                    let mut k = c * 7;
+                    let mut mine = Vec::new();
+                    while !stop.load(Ordering::Relaxed) {
+                        let (url, accept) = &requests[k % requests.len()];
+                        k += 1;
+                        let t = Instant::now();
+                        let ok = agent
+                            .get(url)
+                            .header("Accept", *accept)
+                            .call()
+                            .map(|mut r| {
+                                let _ = r.body_mut().read_to_vec();
+                                r.status() == 200
+                            })
+                            .unwrap_or(false);
+                        if ok {
+                            mine.push(t.elapsed().as_secs_f64());
+                        } else {
+                            *errors.lock().unwrap() += 1;
+                        }
+                        if !think.is_zero() {
+                            std::thread::sleep(think);
+                        }
+                    }
+                    latencies.lock().unwrap().extend(mine);
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let l = latencies.lock().unwrap().clone();
+        let e = *errors.lock().unwrap();
+        (l, e)
+    })
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn p90(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() * 9 / 10).copied().unwrap_or(f64::NAN)
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let plans: u64 = arg("--plans", 1000);
+    let scale: u64 = arg("--scale", 0);
+    let think = Duration::from_millis(arg("--think", 0));
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path();
+    eprintln!("generating {plans} workbooks…");
+    let ids = generate(&root.join("plans"), 0, plans);
+    let grant_ids: Vec<String> = ids
+        .iter()
+        .map(|&i| dmpgraph_dev::generated_dmp(i).id().to_string())
+        .collect();
+    let plans_dir = root.join("plans");
+
+    // (a) The offline bulk path, into an empty store.
+    let bulk_store = root.join("bulk");
+    let bulk_s = timed(&[
+        "ingest",
+        "--store",
+        bulk_store.to_str().unwrap(),
+        plans_dir.to_str().unwrap(),
+    ]);
+
+    // (b) The live writer: a server holding a store with another
+    // generation of plans (so the clients have data to read), 16 clients.
+    let base_dir = root.join("base");
+    generate(&base_dir, 100_000, plans);
+    let live_store = root.join("live");
+    timed(&[
+        "ingest",
+        "--store",
+        live_store.to_str().unwrap(),
+        base_dir.to_str().unwrap(),
+    ]);
+    let base_ids: Vec<String> = (100_000..100_000 + plans)
+        .map(|i| dmpgraph_dev::generated_dmp(i).id().to_string())
+        .collect();
+    let server = serve(&live_store, &root.join("serve.log"));
+    let reqs = Arc::new(requests(&server.base, &base_ids[..base_ids.len().min(200)]));
+    // Warm up, then idle latency for 10 s.
+    let stop = Arc::new(AtomicBool::new(false));
+    let warm = load(reqs.clone(), stop.clone(), think);
+    std::thread::sleep(Duration::from_secs(3));
+    stop.store(true, Ordering::SeqCst);
+    warm.join().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let idle = load(reqs.clone(), stop.clone(), think);
+    std::thread::sleep(Duration::from_secs(10));
+    stop.store(true, Ordering::SeqCst);
+    let (idle_lat, idle_err) = idle.join().unwrap();
+    // The same clients while the same plans are ingested through the server.
+    let stop = Arc::new(AtomicBool::new(false));
+    let busy = load(reqs.clone(), stop.clone(), think);
+    let live_s = timed(&[
+        "ingest",
+        "--store",
+        live_store.to_str().unwrap(),
+        plans_dir.to_str().unwrap(),
+    ]);
+    stop.store(true, Ordering::SeqCst);
+    let (busy_lat, busy_err) = busy.join().unwrap();
+    drop(server);
+    // The live store now holds what the bulk store holds, and more.
+    let verify = bin()
+        .args(["stats", "--verify", "--store"])
+        .arg(&live_store)
+        .output()
+        .unwrap();
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+    let _ = grant_ids;
+
+    let n = plans as f64;
+    let (bulk_rps, live_rps) = (n / bulk_s, n / live_s);
+    let (idle_med, busy_med) = (median(idle_lat.clone()), median(busy_lat.clone()));
+    println!(
+        "live store benchmark: {plans} generated plans; 16 clients (think time {} ms); 2 cores",
+        think.as_millis()
+    );
+    println!();
+    println!("| writes | seconds | records/s |");
+    println!("|---|---:|---:|");
+    println!("| offline bulk path, empty store (`dmpgraph ingest`, no server) | {bulk_s:.2} | {bulk_rps:.0} |");
+    println!("| live writer, through `dmpgraph serve` under 16 querying clients | {live_s:.2} | {live_rps:.0} |");
+    println!();
+    println!(
+        "live / bulk: **{:.2}** (target ≥ 0.50)",
+        live_rps / bulk_rps
+    );
+    println!();
+    println!("| reads (16 clients) | requests | median ms | p90 ms | errors |");
+    println!("|---|---:|---:|---:|---:|");
+    println!(
+        "| idle server | {} | {:.2} | {:.2} | {idle_err} |",
+        idle_lat.len(),
+        idle_med * 1e3,
+        p90(idle_lat.clone()) * 1e3
+    );
+    println!(
+        "| during the live ingest | {} | {:.2} | {:.2} | {busy_err} |",
+        busy_lat.len(),
+        busy_med * 1e3,
+        p90(busy_lat.clone()) * 1e3
+    );
+    println!();
+    println!(
+        "median latency under writes / idle: **{:.2}** (target ≤ 1.5)",
+        busy_med / idle_med
+    );
+
+    if scale > 0 {
+        println!();
+        scale_run(root, scale);
+    }
+}
+
+/// Writing costs the same whatever the store holds.
+fn scale_run(root: &Path, scale: u64) {
+    let full_dir: PathBuf = root.join("full-plans");
+    eprintln!("generating {scale} workbooks…");
+    let t = Instant::now();
+    generate(&full_dir, 1_000_000, scale);
+    eprintln!("generated in {:.0} s", t.elapsed().as_secs_f64());
+    let more = root.join("more");
+    generate(&more, 2_000_000, 1000);
+    let validate_s = timed(&["validate", full_dir.to_str().unwrap()]);
+    let full = root.join("full");
+    let ingest_s = timed(&[
+        "ingest",
+        "--store",
+        full.to_str().unwrap(),
+        full_dir.to_str().unwrap(),
+    ]);
+    let into_full = timed(&[
+        "ingest",
+        "--store",
+        full.to_str().unwrap(),
+        more.to_str().unwrap(),
+    ]);
+    let empty = root.join("empty");
+    let into_empty = timed(&[
+        "ingest",
+        "--store",
+        empty.to_str().unwrap(),
+        more.to_str().unwrap(),
+    ]);
+    // Another store already holding data, but fresh: 1,000 plans into it
+    // go through transactions (not the bulk path of an empty store).
+    let small = root.join("small");
+    let other = root.join("other");
+    generate(&other, 3_000_000, 1000);
+    timed(&[
+        "ingest",
+        "--store",
+        small.to_str().unwrap(),
+        other.to_str().unwrap(),
+    ]);
+    let into_small = timed(&[
+        "ingest",
+        "--store",
+        small.to_str().unwrap(),
+        more.to_str().unwrap(),
+    ]);
+    let size = dir_size(&full);
+    println!("scale: {scale} plans ({:.1} GB store)", size as f64 / 1e9);
+    println!();
+    println!("| run | seconds |");
+    println!("|---|---:|");
+    println!("| `validate` {scale} plans | {validate_s:.1} |");
+    println!("| `ingest` {scale} plans into an empty store | {ingest_s:.1} |");
+    println!("| `ingest` 1,000 plans into an empty store (bulk path) | {into_empty:.2} |");
+    println!("| `ingest` 1,000 plans into a store of 1,000 (transactions) | {into_small:.2} |");
+    println!("| `ingest` 1,000 plans into the store of {scale} (transactions) | {into_full:.2} |");
+    println!();
+    println!(
+        "ingest / validate at {scale}: **{:.2}** (target ≤ 2)",
+        ingest_s / validate_s
+    );
+    println!(
+        "1,000 into the full store / into an empty one: **{:.2}** (target ≤ 1.2)",
+        into_full / into_empty
+    );
+    println!(
+        "1,000 into the full store / into a store of 1,000: {:.2}",
+        into_full / into_small
+    );
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}

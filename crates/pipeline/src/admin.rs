@@ -1,0 +1,663 @@
+//! The admin socket: how `dmpgraph ingest`, `delete`, `show`, `stats`,
+//! `export` and `query` reach a running `dmpgraph serve`, which holds the
+//! store (RocksDB admits one process) and is its only writer.
+//!
+//! It is a Unix socket at `DIR/private/admin.sock`: `DIR/private` is mode
+//! 0700 and the socket 0600, so only the store's owner can connect, and the
+//! server also checks each peer's user id (`SO_PEERCRED`) against its own.
+//! Nothing listens on the network; a remote machine cannot reach it. (An
+//! HTTP endpoint with a token would work from elsewhere, but it would put
+//! the private store behind a secret that can leak, and behind the same
+//! listener as the public endpoints.)
+//!
+//! The protocol is one JSON object per line each way: a request
+//! (`{"op": "write", "changes": [...]}`) and its answer (`{"status": "ok",
+//! "value": ...}` or `{"status": "error", "message": ...}`). Quads travel as
+//! N-Quads.
+
+use crate::catalog::{stats_of, Catalog};
+use crate::ingest::Sink;
+use crate::PipelineError;
+use dmpgraph_store::{
+    Change, Condition, Delete, Inconsistency, PrivateView, PublicView, RecordEntry, RecordKey,
+    RecordWrite, SourceFormat, Stats, WriteHandle, WriteOutcome,
+};
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{NamedNode, Quad};
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// The longest request or answer (one line): a batch of a few hundred plans
+/// is a few tens of MiB.
+const MAX_MESSAGE: u64 = 1 << 30;
+
+/// Where a store's admin socket is.
+pub fn socket_path(dir: &Path) -> PathBuf {
+    dir.join("private").join("admin.sock")
+}
+
+/// Unix socket addresses hold about 100 bytes; a longer path is reached
+/// through the directory's file descriptor (`/proc/self/fd/N/admin.sock`).
+struct SocketAddress {
+    path: PathBuf,
+    /// Keeps the directory's descriptor open while the path is used.
+    _dir: Option<std::fs::File>,
+}
+
+fn address(dir: &Path) -> Result<SocketAddress, PipelineError> {
+    let path = socket_path(dir);
+    if path.as_os_str().len() < 100 {
+        return Ok(SocketAddress { path, _dir: None });
+    }
+    let parent = dir.join("private");
+    let file = std::fs::File::open(&parent).map_err(|source| PipelineError::Io {
+        path: parent.clone(),
+        source,
+    })?;
+    use std::os::fd::AsRawFd;
+    Ok(SocketAddress {
+        path: PathBuf::from(format!("/proc/self/fd/{}/admin.sock", file.as_raw_fd())),
+        _dir: Some(file),
+    })
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+enum Request {
+    Hello {
+        version: String,
+    },
+    Write {
+        changes: Vec<WireChange>,
+    },
+    Records,
+    Find {
+        id: String,
+    },
+    Record {
+        key: RecordKey,
+    },
+    Graph {
+        graph: String,
+        private: bool,
+    },
+    Stats {
+        verify: bool,
+    },
+    Query {
+        query: String,
+        format: Option<String>,
+    },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+enum Response {
+    Ok {
+        value: serde_json::Value,
+    },
+    /// The request was understood but could not be done.
+    Error {
+        message: String,
+    },
+    /// A query was refused or failed (the command then exits 1, not 2).
+    Refused {
+        message: String,
+    },
+}
+
+#[allow(clippy::large_enum_variant)] // as the store's Change
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+enum WireChange {
+    Put {
+        key: RecordKey,
+        graph: String,
+        public: String,
+        private: String,
+        format: SourceFormat,
+        base_iri: Option<String>,
+        sets: Vec<String>,
+        version: Option<String>,
+        source: Option<String>,
+        title: Option<String>,
+        datasets: Option<u32>,
+        madmp_version: Option<String>,
+        conditions: Vec<Condition>,
+    },
+    Delete {
+        key: RecordKey,
+        conditions: Vec<Condition>,
+    },
+}
+
+fn to_nquads(quads: &[Quad]) -> String {
+    let mut out = String::new();
+    for q in quads {
+        out.push_str(&q.to_string());
+        out.push_str(" .\n");
+    }
+    out
+}
+
+fn from_nquads(text: &str) -> Result<Vec<Quad>, String> {
+    RdfParser::from_format(RdfFormat::NQuads)
+        .for_slice(text.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("N-Quads: {e}"))
+}
+
+impl WireChange {
+    fn from_change(c: Change) -> WireChange {
+        match c {
+            Change::Put(w) => WireChange::Put {
+                key: w.key,
+                graph: w.graph.into_string(),
+                public: to_nquads(&w.public),
+                private: to_nquads(&w.private),
+                format: w.format,
+                base_iri: w.base_iri,
+                sets: w.sets,
+                version: w.version,
+                source: w.source,
+                title: w.title,
+                datasets: w.datasets,
+                madmp_version: w.madmp_version,
+                conditions: w.conditions,
+            },
+            Change::Delete(d) => WireChange::Delete {
+                key: d.key,
+                conditions: d.conditions,
+            },
+        }
+    }
+
+    fn into_change(self) -> Result<Change, String> {
+        Ok(match self {
+            WireChange::Put {
+                key,
+                graph,
+                public,
+                private,
+                format,
+                base_iri,
+                sets,
+                version,
+                source,
+                title,
+                datasets,
+                madmp_version,
+                conditions,
+            } => Change::Put(RecordWrite {
+                graph: NamedNode::new(&graph)
+                    .map_err(|e| format!("{key}: graph <{graph}>: {e}"))?,
+                public: from_nquads(&public).map_err(|e| format!("{key}: public {e}"))?,
+                private: from_nquads(&private).map_err(|e| format!("{key}: private {e}"))?,
+                key,
+                format,
+                base_iri,
+                sets,
+                version,
+                source,
+                title,
+                datasets,
+                madmp_version,
+                conditions,
+            }),
+            WireChange::Delete { key, conditions } => Change::Delete(Delete { key, conditions }),
+        })
+    }
+}
+
+/// Runs a query for the admin socket: the query text and the format name
+/// asked for, to the answer's bytes, or the reason it was refused.
+pub type QueryFn = dyn Fn(&str, Option<&str>) -> Result<Vec<u8>, String> + Send + Sync;
+
+/// What the admin socket serves from.
+pub struct Services {
+    /// The writer.
+    pub writer: WriteHandle,
+    /// The public view.
+    pub public: PublicView,
+    /// The private view (the socket is the owner's only).
+    pub private: PrivateView,
+    /// How queries are answered (the server's query path).
+    pub query: Option<Box<QueryFn>>,
+}
+
+/// The listening admin socket of a running server.
+pub struct AdminServer {
+    path: PathBuf,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    address: SocketAddress,
+}
+
+impl AdminServer {
+    /// Binds the store's admin socket (replacing a stale one: the caller
+    /// holds the store, so no other server can be listening) and serves it
+    /// on its own threads.
+    pub fn start(dir: &Path, services: Services) -> Result<AdminServer, PipelineError> {
+        let path = socket_path(dir);
+        let address = address(dir)?;
+        let admin_err = |source| PipelineError::Admin {
+            path: path.clone(),
+            source,
+        };
+        match std::fs::remove_file(&address.path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(admin_err(e)),
+        }
+        let listener = UnixListener::bind(&address.path).map_err(admin_err)?;
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&address.path, std::fs::Permissions::from_mode(0o600))
+                .map_err(admin_err)?;
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let services = Arc::new(services);
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("dmpgraph-admin".into())
+            .spawn(move || {
+                for conn in listener.incoming() {
+                    if flag.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = conn else { continue };
+                    let services = services.clone();
+                    let _ = std::thread::Builder::new()
+                        .name("dmpgraph-admin-conn".into())
+                        .spawn(move || serve_connection(stream, &services));
+                }
+            })
+            .map_err(admin_err)?;
+        tracing::info!(socket = %path.display(), "admin socket listening (ingest, delete, show, stats, export and query reach this server through it)");
+        Ok(AdminServer {
+            path,
+            stop,
+            thread: Some(thread),
+            address,
+        })
+    }
+
+    /// The socket's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Stops listening and removes the socket (connections under way finish).
+    pub fn stop(mut self) {
+        self.halt();
+    }
+
+    fn halt(&mut self) {
+        if let Some(t) = self.thread.take() {
+            self.stop.store(true, Ordering::SeqCst);
+            // Wake the accept loop.
+            let _ = UnixStream::connect(&self.address.path);
+            let _ = t.join();
+            let _ = std::fs::remove_file(&self.address.path);
+        }
+    }
+}
+
+impl Drop for AdminServer {
+    fn drop(&mut self) {
+        self.halt();
+    }
+}
+
+fn peer_is_owner(stream: &UnixStream) -> bool {
+    match rustix::net::sockopt::socket_peercred(stream) {
+        Ok(cred) => cred.uid == rustix::process::geteuid(),
+        Err(_) => false,
+    }
+}
+
+/// Reads one line of at most [`MAX_MESSAGE`] bytes; `None` at the end.
+fn read_message(reader: &mut impl BufRead) -> std::io::Result<Option<Vec<u8>>> {
+    let mut line = Vec::new();
+    let n = reader
+        .by_ref()
+        .take(MAX_MESSAGE)
+        .read_until(b'\n', &mut line)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if line.last() != Some(&b'\n') {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("a message longer than {MAX_MESSAGE} bytes, or cut short"),
+        ));
+    }
+    line.pop();
+    Ok(Some(line))
+}
+
+fn write_message(stream: &mut impl Write, value: &impl Serialize) -> std::io::Result<()> {
+    let mut bytes = serde_json::to_vec(value)?;
+    bytes.push(b'\n');
+    stream.write_all(&bytes)?;
+    stream.flush()
+}
+
+fn serve_connection(stream: UnixStream, services: &Services) {
+    if !peer_is_owner(&stream) {
+        tracing::warn!("admin socket: refused a peer that is not the store's owner");
+        return;
+    }
+    let Ok(mut out) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(stream);
+    loop {
+        let message = match read_message(&mut reader) {
+            Ok(Some(m)) => m,
+            Ok(None) => return,
+            Err(e) => {
+                let _ = write_message(
+                    &mut out,
+                    &Response::Error {
+                        message: format!("bad request: {e}"),
+                    },
+                );
+                return;
+            }
+        };
+        let response = match serde_json::from_slice::<Request>(&message) {
+            Ok(request) => answer(request, services),
+            Err(e) => Response::Error {
+                message: format!("bad request: {e}"),
+            },
+        };
+        if write_message(&mut out, &response).is_err() {
+            return;
+        }
+    }
+}
+
+fn ok(value: impl Serialize) -> Response {
+    match serde_json::to_value(value) {
+        Ok(value) => Response::Ok { value },
+        Err(e) => Response::Error {
+            message: e.to_string(),
+        },
+    }
+}
+
+fn error(e: impl std::error::Error) -> Response {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    Response::Error { message }
+}
+
+fn answer(request: Request, s: &Services) -> Response {
+    match request {
+        Request::Hello { version } => {
+            if version != env!("CARGO_PKG_VERSION") {
+                return Response::Error {
+                    message: format!(
+                        "this server is dmpgraph {}, the command dmpgraph {version}: use the same version",
+                        env!("CARGO_PKG_VERSION")
+                    ),
+                };
+            }
+            ok(serde_json::json!({ "version": env!("CARGO_PKG_VERSION"), "store": s.public.dir() }))
+        }
+        Request::Write { changes } => {
+            let changes: Result<Vec<Change>, String> =
+                changes.into_iter().map(WireChange::into_change).collect();
+            match changes {
+                Ok(c) => match s.writer.submit(c) {
+                    Ok(outcomes) => ok(outcomes),
+                    Err(e) => error(e),
+                },
+                Err(message) => Response::Error { message },
+            }
+        }
+        Request::Records => match s.public.records() {
+            Ok(r) => ok(r),
+            Err(e) => error(e),
+        },
+        Request::Find { id } => match s.public.find(&id) {
+            Ok(r) => ok(r),
+            Err(e) => error(e),
+        },
+        Request::Record { key } => match s.public.record(&key) {
+            Ok(r) => ok(r),
+            Err(e) => error(e),
+        },
+        Request::Graph { graph, private } => {
+            let quads = if private {
+                s.private.graph(&graph)
+            } else {
+                s.public.graph(&graph)
+            };
+            match quads {
+                Ok(q) => ok(to_nquads(&q)),
+                Err(e) => error(e),
+            }
+        }
+        Request::Stats { verify } => match stats_of(&s.public, &s.private, verify) {
+            Ok(r) => ok(r),
+            Err(e) => error(e),
+        },
+        Request::Query { query, format } => match &s.query {
+            None => Response::Error {
+                message: "this server answers no queries on its admin socket".into(),
+            },
+            Some(run) => match run(&query, format.as_deref()) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => ok(text),
+                    Err(e) => error(e),
+                },
+                Err(message) => Response::Refused { message },
+            },
+        },
+    }
+}
+
+/// A connection to a running server's admin socket.
+pub struct AdminClient {
+    path: PathBuf,
+    reader: BufReader<UnixStream>,
+    out: UnixStream,
+}
+
+/// What a query through the admin socket gave.
+pub enum QueryAnswer {
+    /// The answer, in the format asked for.
+    Answer(String),
+    /// The query was refused or failed, and why.
+    Refused(String),
+}
+
+impl AdminClient {
+    /// Connects to the server that holds the store under `dir`; `None` when
+    /// none is running there (no socket, or a stale one left by a crash).
+    pub fn connect(dir: &Path) -> Result<Option<AdminClient>, PipelineError> {
+        let path = socket_path(dir);
+        let address = address(dir)?;
+        let stream = match UnixStream::connect(&address.path) {
+            Ok(s) => s,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::ConnectionRefused
+                ) =>
+            {
+                return Ok(None)
+            }
+            Err(source) => return Err(PipelineError::Admin { path, source }),
+        };
+        let out = stream.try_clone().map_err(|source| PipelineError::Admin {
+            path: path.clone(),
+            source,
+        })?;
+        let mut client = AdminClient {
+            path,
+            reader: BufReader::new(stream),
+            out,
+        };
+        client.call(&Request::Hello {
+            version: env!("CARGO_PKG_VERSION").into(),
+        })?;
+        Ok(Some(client))
+    }
+
+    /// The socket's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn exchange(&mut self, request: &Request) -> Result<Response, PipelineError> {
+        let admin_err = |source| PipelineError::Admin {
+            path: self.path.clone(),
+            source,
+        };
+        write_message(&mut self.out, request).map_err(admin_err)?;
+        let line = read_message(&mut self.reader)
+            .map_err(|source| PipelineError::Admin {
+                path: self.path.clone(),
+                source,
+            })?
+            .ok_or_else(|| PipelineError::Protocol {
+                path: self.path.clone(),
+                message: "the server closed the connection without answering (did it stop?)".into(),
+            })?;
+        serde_json::from_slice(&line).map_err(|e| PipelineError::Protocol {
+            path: self.path.clone(),
+            message: format!("an answer this dmpgraph cannot read: {e}"),
+        })
+    }
+
+    fn call(&mut self, request: &Request) -> Result<serde_json::Value, PipelineError> {
+        match self.exchange(request)? {
+            Response::Ok { value } => Ok(value),
+            Response::Error { message } | Response::Refused { message } => {
+                Err(PipelineError::Remote { message })
+            }
+        }
+    }
+
+    fn call_as<T: serde::de::DeserializeOwned>(
+        &mut self,
+        request: &Request,
+    ) -> Result<T, PipelineError> {
+        let value = self.call(request)?;
+        serde_json::from_value(value).map_err(|e| PipelineError::Protocol {
+            path: self.path.clone(),
+            message: format!("an answer this dmpgraph cannot read: {e}"),
+        })
+    }
+
+    /// Runs a query on the server's query path.
+    pub fn query(
+        &mut self,
+        query: &str,
+        format: Option<&str>,
+    ) -> Result<QueryAnswer, PipelineError> {
+        match self.exchange(&Request::Query {
+            query: query.into(),
+            format: format.map(str::to_owned),
+        })? {
+            Response::Ok { value } => Ok(QueryAnswer::Answer(
+                value.as_str().unwrap_or_default().to_string(),
+            )),
+            Response::Refused { message } => Ok(QueryAnswer::Refused(message)),
+            Response::Error { message } => Err(PipelineError::Remote { message }),
+        }
+    }
+}
+
+/// The admin client as a [`Catalog`] needs interior mutability: one request
+/// at a time on its connection.
+pub struct Remote(std::sync::Mutex<AdminClient>);
+
+impl Remote {
+    /// Wraps a connection.
+    pub fn new(client: AdminClient) -> Remote {
+        Remote(std::sync::Mutex::new(client))
+    }
+
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut AdminClient) -> Result<T, PipelineError>,
+    ) -> Result<T, PipelineError> {
+        let mut c = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut c)
+    }
+
+    /// Runs a query on the server's query path.
+    pub fn query(&self, query: &str, format: Option<&str>) -> Result<QueryAnswer, PipelineError> {
+        self.with(|c| c.query(query, format))
+    }
+
+    /// The socket's path.
+    pub fn path(&self) -> PathBuf {
+        self.with(|c| Ok(c.path.clone())).unwrap_or_default()
+    }
+}
+
+impl Sink for &Remote {
+    fn write(&mut self, changes: Vec<Change>) -> Result<Vec<WriteOutcome>, PipelineError> {
+        if changes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let changes = changes.into_iter().map(WireChange::from_change).collect();
+        self.with(|c| c.call_as(&Request::Write { changes }))
+    }
+}
+
+impl Catalog for Remote {
+    fn location(&self) -> String {
+        format!("the running server ({})", self.path().display())
+    }
+    fn records(&self) -> Result<Vec<RecordEntry>, PipelineError> {
+        self.with(|c| c.call_as(&Request::Records))
+    }
+    fn find(&self, id: &str) -> Result<Vec<RecordEntry>, PipelineError> {
+        self.with(|c| c.call_as(&Request::Find { id: id.into() }))
+    }
+    fn record(&self, key: &RecordKey) -> Result<Option<RecordEntry>, PipelineError> {
+        self.with(|c| c.call_as(&Request::Record { key: key.clone() }))
+    }
+    fn public_graph(&self, graph: &str) -> Result<Vec<Quad>, PipelineError> {
+        let text: String = self.with(|c| {
+            c.call_as(&Request::Graph {
+                graph: graph.into(),
+                private: false,
+            })
+        })?;
+        from_nquads(&text).map_err(|message| PipelineError::Protocol {
+            path: self.path(),
+            message,
+        })
+    }
+    fn private_graph(&self, graph: &str) -> Result<Vec<Quad>, PipelineError> {
+        let text: String = self.with(|c| {
+            c.call_as(&Request::Graph {
+                graph: graph.into(),
+                private: true,
+            })
+        })?;
+        from_nquads(&text).map_err(|message| PipelineError::Protocol {
+            path: self.path(),
+            message,
+        })
+    }
+    fn stats(&self, verify: bool) -> Result<(Stats, Option<Vec<Inconsistency>>), PipelineError> {
+        self.with(|c| c.call_as(&Request::Stats { verify }))
+    }
+}

@@ -1,0 +1,164 @@
+//! Reading stored records: the [`Catalog`] of a store this process opened
+//! ([`Local`]) or of a running server (through its admin socket), and how a
+//! record id written by a person is resolved to a record.
+
+use crate::ingest::Sink;
+use crate::PipelineError;
+use dmpgraph_model::identity::Identifier;
+use dmpgraph_store::{
+    Change, Inconsistency, PrivateView, PublicView, RecordEntry, RecordKey, Stats, Stores,
+    WriteHandle, WriteOutcome, Writer, WriterOptions,
+};
+use oxigraph::model::Quad;
+use std::path::Path;
+
+/// Stored records, read.
+pub trait Catalog {
+    /// Where the store is, for messages.
+    fn location(&self) -> String;
+    /// Every registry entry, by key.
+    fn records(&self) -> Result<Vec<RecordEntry>, PipelineError>;
+    /// The entries with this id, of any kind.
+    fn find(&self, id: &str) -> Result<Vec<RecordEntry>, PipelineError>;
+    /// A record's entry.
+    fn record(&self, key: &RecordKey) -> Result<Option<RecordEntry>, PipelineError>;
+    /// A graph of the public store.
+    fn public_graph(&self, graph: &str) -> Result<Vec<Quad>, PipelineError>;
+    /// A graph of the private store.
+    fn private_graph(&self, graph: &str) -> Result<Vec<Quad>, PipelineError>;
+    /// Counts, and (`verify`) the disagreements between registry and graphs.
+    fn stats(&self, verify: bool) -> Result<(Stats, Option<Vec<Inconsistency>>), PipelineError>;
+}
+
+/// A store this process opened, with its writer running in this process.
+pub struct Local {
+    writer: Writer,
+}
+
+impl Local {
+    /// Opens the stores under `dir` (replaying the journal) and starts
+    /// their writer. `offline`: no server reads this store, so records new
+    /// to an empty store may be bulk-loaded.
+    pub fn open(dir: &Path, offline: bool) -> Result<Local, PipelineError> {
+        let stores = Stores::open(dir)?;
+        Ok(Local {
+            writer: stores.start_writer(WriterOptions {
+                offline,
+                ..WriterOptions::default()
+            }),
+        })
+    }
+
+    /// Where writes go.
+    pub fn sink(&self) -> LocalSink {
+        LocalSink(self.writer.handle())
+    }
+
+    /// The public view.
+    pub fn public(&self) -> PublicView {
+        self.writer.public()
+    }
+
+    /// The private view (trusted exports only).
+    pub fn private(&self) -> PrivateView {
+        self.writer.private()
+    }
+
+    /// Stops the writer after a checkpoint.
+    pub fn shutdown(self) -> Result<(), PipelineError> {
+        Ok(self.writer.shutdown()?)
+    }
+}
+
+/// The writer of a store this process opened.
+pub struct LocalSink(pub WriteHandle);
+
+impl Sink for LocalSink {
+    fn write(&mut self, changes: Vec<Change>) -> Result<Vec<WriteOutcome>, PipelineError> {
+        Ok(self.0.submit(changes)?)
+    }
+}
+
+impl Catalog for Local {
+    fn location(&self) -> String {
+        self.writer.public().dir().display().to_string()
+    }
+    fn records(&self) -> Result<Vec<RecordEntry>, PipelineError> {
+        Ok(self.writer.public().records()?)
+    }
+    fn find(&self, id: &str) -> Result<Vec<RecordEntry>, PipelineError> {
+        Ok(self.writer.public().find(id)?)
+    }
+    fn record(&self, key: &RecordKey) -> Result<Option<RecordEntry>, PipelineError> {
+        Ok(self.writer.public().record(key)?)
+    }
+    fn public_graph(&self, graph: &str) -> Result<Vec<Quad>, PipelineError> {
+        Ok(self.writer.public().graph(graph)?)
+    }
+    fn private_graph(&self, graph: &str) -> Result<Vec<Quad>, PipelineError> {
+        Ok(self.writer.private().graph(graph)?)
+    }
+    fn stats(&self, verify: bool) -> Result<(Stats, Option<Vec<Inconsistency>>), PipelineError> {
+        stats_of(&self.writer.public(), &self.writer.private(), verify)
+    }
+}
+
+/// Counts and checks over the views (what the server answers on its admin socket too).
+pub fn stats_of(
+    public: &PublicView,
+    private: &PrivateView,
+    verify: bool,
+) -> Result<(Stats, Option<Vec<Inconsistency>>), PipelineError> {
+    let stats = public.stats(Some(private))?;
+    let problems = if verify {
+        Some(public.verify_with(private)?)
+    } else {
+        None
+    };
+    Ok((stats, problems))
+}
+
+/// The record a person means by `text`: a key (`dmp:21ek…`), or an id of
+/// any kind in any written form (a grant number, a DOI as `doi:` or URL…).
+pub fn resolve(catalog: &dyn Catalog, text: &str) -> Result<RecordEntry, PipelineError> {
+    let text = text.trim();
+    if let Ok(key) = text.parse::<RecordKey>() {
+        if let Some(e) = catalog.record(&key)? {
+            return Ok(e);
+        }
+    }
+    let mut found = catalog.find(text)?;
+    let normal = Identifier::parse(text).to_string();
+    if normal != text {
+        for e in catalog.find(&normal)? {
+            if !found.iter().any(|f| f.key == e.key) {
+                found.push(e);
+            }
+        }
+    }
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => {
+            let known: Vec<String> = catalog
+                .records()?
+                .into_iter()
+                .filter(|e| e.kind() == dmpgraph_store::RecordKind::Dmp)
+                .take(10)
+                .map(|e| e.key.id)
+                .collect();
+            Err(PipelineError::NoRecord {
+                id: text.to_string(),
+                store: catalog.location(),
+                hint: if known.is_empty() {
+                    "no plan is stored (run `dmpgraph ingest` first)".into()
+                } else {
+                    format!("stored plans include: {}", known.join(", "))
+                },
+            })
+        }
+        _ => Err(PipelineError::Ambiguous {
+            id: text.to_string(),
+            keys: found.iter().map(|e| e.key.to_string()).collect(),
+        }),
+    }
+}

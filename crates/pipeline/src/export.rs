@@ -1,0 +1,146 @@
+//! Exports: stored plans as maDMP JSON, stored graphs as RDF. Public by
+//! default; private values only when a trusted exchange asks for them.
+
+use crate::catalog::{resolve, Catalog};
+use crate::PipelineError;
+use dmpgraph_madmp::{amed_to_madmp, AmedExportOptions, Version};
+use dmpgraph_model::CatalogConfig;
+use dmpgraph_rdf::{graphs_to_dmp, madmp_document, Base};
+use dmpgraph_store::{RecordEntry, RecordKind, SourceFormat};
+use oxigraph::model::Quad;
+
+/// Which records an export takes.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    /// One record, by an id as a person writes it.
+    One(String),
+    /// Every stored plan (for RDF: every stored graph, so that a dump holds
+    /// exactly what the public endpoint serves).
+    All,
+}
+
+/// The plans a selection names (deleted records never), in key order.
+pub fn selected_plans(
+    catalog: &dyn Catalog,
+    selection: &Selection,
+) -> Result<Vec<RecordEntry>, PipelineError> {
+    match selection {
+        Selection::One(id) => {
+            let e = resolve(catalog, id)?;
+            if e.is_deleted() || e.kind() != RecordKind::Dmp {
+                return Err(PipelineError::NoRecord {
+                    id: id.clone(),
+                    store: catalog.location(),
+                    hint: if e.is_deleted() {
+                        format!(
+                            "{} was deleted on {}",
+                            e.key,
+                            e.deleted.map(|d| d.to_rfc3339()).unwrap_or_default()
+                        )
+                    } else {
+                        format!("{} is not a plan", e.key)
+                    },
+                });
+            }
+            Ok(vec![e])
+        }
+        Selection::All => Ok(catalog
+            .records()?
+            .into_iter()
+            .filter(|e| !e.is_deleted() && e.kind() == RecordKind::Dmp)
+            .collect()),
+    }
+}
+
+/// One stored plan as a maDMP document of `version`, with the export's notes.
+pub fn madmp_document_of(
+    catalog: &dyn Catalog,
+    entry: &RecordEntry,
+    version: Version,
+    include_private: bool,
+    config: &CatalogConfig,
+) -> Result<dmpgraph_madmp::Export, PipelineError> {
+    let public = catalog.public_graph(&entry.graph)?;
+    let private = if include_private {
+        catalog.private_graph(&entry.graph)?
+    } else {
+        Vec::new()
+    };
+    let mapping_err = |source| PipelineError::Mapping {
+        record: entry.key.to_string(),
+        source,
+    };
+    let doc = if entry.format == SourceFormat::Madmp {
+        // A maDMP record keeps its document: the full one privately, the
+        // one without e-mail addresses publicly.
+        let mut value = match madmp_document(&private).or_else(|| madmp_document(&public)) {
+            Some(v) => v.map_err(mapping_err)?,
+            None => {
+                return Err(mapping_err(dmpgraph_rdf::MappingError(
+                    "its stored maDMP document is missing".into(),
+                )))
+            }
+        };
+        if !include_private {
+            // The standard requires contact.mbox, an e-mail address (private):
+            // a public export names the catalog's published address instead,
+            // as for AMED plans.
+            if let Some(contact) = value
+                .pointer_mut("/dmp/contact")
+                .and_then(serde_json::Value::as_object_mut)
+            {
+                contact
+                    .entry("mbox")
+                    .or_insert_with(|| serde_json::Value::String(config.contact.mbox.clone()));
+            }
+        }
+        dmpgraph_madmp::from_value(&value, None)
+            .map(|(doc, _)| doc)
+            .map_err(|source| PipelineError::Document {
+                record: entry.key.to_string(),
+                source,
+            })?
+    } else {
+        let base = Base::of_record(&entry.graph).map_err(|_| PipelineError::Graph {
+            record: entry.key.to_string(),
+            graph: entry.graph.clone(),
+        })?;
+        let mut quads = public;
+        quads.extend(private);
+        let dmp = graphs_to_dmp(&quads, &base).map_err(mapping_err)?;
+        let options = AmedExportOptions {
+            record_iri: &entry.graph,
+            catalog: config,
+            include_private,
+        };
+        amed_to_madmp(&dmp, &options)
+    };
+    Ok(dmpgraph_madmp::export(&doc, version))
+}
+
+/// The quads an RDF export holds: one plan's graphs, or with `All` every
+/// live record's graph of every kind (plans, the catalog, the vocabulary,
+/// and whatever later kinds are stored), which is exactly what the public
+/// SPARQL endpoint's default graph is the union of.
+pub fn rdf_quads(
+    catalog: &dyn Catalog,
+    selection: &Selection,
+    include_private: bool,
+) -> Result<Vec<Quad>, PipelineError> {
+    let entries: Vec<RecordEntry> = match selection {
+        Selection::One(_) => selected_plans(catalog, selection)?,
+        Selection::All => catalog
+            .records()?
+            .into_iter()
+            .filter(|e| !e.is_deleted())
+            .collect(),
+    };
+    let mut quads = Vec::new();
+    for entry in &entries {
+        quads.extend(catalog.public_graph(&entry.graph)?);
+        if include_private {
+            quads.extend(catalog.private_graph(&entry.graph)?);
+        }
+    }
+    Ok(quads)
+}
