@@ -19,7 +19,7 @@ use std::path::Path;
 const MAX_ROWS: u64 = 1_048_576;
 const MAX_COLUMNS: u64 = 16_384;
 
-/// The attributes that give a cell a value (calamine's `get_datatype`).
+/// The attributes that give a cell a value (calamine's `get_datatype`)...
 const VALUE_ATTRIBUTES: &[&str] = &[
     "office:value",
     "office:string-value",
@@ -28,6 +28,13 @@ const VALUE_ATTRIBUTES: &[&str] = &[
     "office:boolean-value",
     "office:value-type",
     "calcext:value-type",
+    "table:formula",
+];
+/// ... and those of them whose text calamine keeps.
+const TEXT_ATTRIBUTES: &[&str] = &[
+    "office:string-value",
+    "office:date-value",
+    "office:time-value",
     "table:formula",
 ];
 
@@ -183,8 +190,8 @@ impl Scan<'_> {
         let mut filled = false;
         let mut text = 0;
         for a in e.attributes().with_checks(false).flatten() {
-            if VALUE_ATTRIBUTES.contains(&a.key.0) {
-                filled = true;
+            filled |= VALUE_ATTRIBUTES.contains(&a.key.0);
+            if TEXT_ATTRIBUTES.contains(&a.key.0) {
                 text += a.value.len() as u64;
             }
         }
