@@ -112,7 +112,8 @@ impl Extent {
 
     /// How many cells the extent spans.
     pub fn cells(&self) -> u64 {
-        (u64::from(self.last.0 - self.first.0) + 1) * (u64::from(self.last.1 - self.first.1) + 1)
+        (u64::from(self.last.0 - self.first.0) + 1)
+            .saturating_mul(u64::from(self.last.1 - self.first.1) + 1)
     }
 
     /// `A1:XFD1048576`.

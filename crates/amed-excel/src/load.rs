@@ -58,37 +58,33 @@ pub(crate) fn load_sheets(file: &Path, bytes: &[u8]) -> Result<Grid, ReadError> 
             limit: MAX_FILE_BYTES,
         });
     }
-    match Container::sniff(bytes) {
+    // The checks and the parser see untrusted bytes: a panic in either
+    // becomes an error on this file, not the end of a folder's ingest.
+    guarded(file, || match Container::sniff(bytes) {
         Container::Zip => {
             let parts = check_zip(file, bytes)?;
             if parts.iter().any(|p| p == "[Content_Types].xml") {
-                guarded(file, || load_ooxml(file, bytes))
+                load_ooxml(file, bytes)
             } else {
                 check_ods(file, bytes)?;
-                guarded(file, || {
-                    let book = Ods::new(Cursor::new(bytes))
-                        .map_err(|e| unreadable(file, e.to_string()))?;
-                    dense_sheets(file, book)
-                })
+                let book =
+                    Ods::new(Cursor::new(bytes)).map_err(|e| unreadable(file, e.to_string()))?;
+                dense_sheets(file, book)
             }
         }
         Container::Cfb => {
             let clean = sanitize_xls(file, bytes)?;
-            guarded(file, || {
-                let book =
-                    Xls::new(Cursor::new(clean)).map_err(|e| unreadable(file, e.to_string()))?;
-                dense_sheets(file, book)
-            })
+            let book = Xls::new(Cursor::new(clean)).map_err(|e| unreadable(file, e.to_string()))?;
+            dense_sheets(file, book)
         }
         Container::Other => Err(unreadable(
             file,
             "neither a zip (.xlsx, .xlsm, .ods) nor a compound file (.xls)",
         )),
-    }
+    })
 }
 
-/// Runs the parser on untrusted bytes: a panic in it becomes an error on
-/// this file, not the end of a folder's ingest.
+/// Runs `load`, turning a panic into an error on the file.
 fn guarded(file: &Path, load: impl FnOnce() -> Result<Grid, ReadError>) -> Result<Grid, ReadError> {
     catch_unwind(AssertUnwindSafe(load)).unwrap_or_else(|_| {
         Err(unreadable(

@@ -222,3 +222,57 @@ fn an_ods_space_run_is_counted_before_it_is_written_out() {
         "{message}"
     );
 }
+
+#[test]
+fn a_panic_of_the_xls_parser_is_an_error_on_the_file() {
+    // calamine 0.38 slices the workbook stream at each sheet's BOUNDSHEET
+    // offset unchecked: one past the end makes it panic.
+    use std::io::{Read, Seek};
+    let dir = tempfile::tempdir().unwrap();
+    let Some(good) = hostile(dir.path(), Hostile::VastXls) else {
+        return;
+    };
+    let mut cf = cfb::open(&good).unwrap();
+    let mut stream = Vec::new();
+    cf.open_stream("/Workbook")
+        .unwrap()
+        .read_to_end(&mut stream)
+        .unwrap();
+    let mut at = 0;
+    let mut patched = false;
+    while at + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
+        if typ == 0x0085 {
+            stream[at + 4..at + 8].copy_from_slice(&0x7FFF_FFFFu32.to_le_bytes());
+            patched = true;
+        }
+        at += 4 + len;
+    }
+    assert!(patched, "no BOUNDSHEET record");
+    let path = dir.path().join("bad-offset.xls");
+    let mut out = cfb::CompoundFile::create_with_version(
+        cfb::Version::V3,
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&path)
+            .unwrap(),
+    )
+    .unwrap();
+    out.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&stream)
+        .unwrap();
+    out.flush().unwrap();
+    let mut file = out.into_inner();
+    file.rewind().unwrap();
+    let (err, message) = refused(&path);
+    assert!(matches!(err, ReadError::Unreadable { .. }), "{err:?}");
+    assert!(
+        message.contains("the spreadsheet reader failed on this file's contents"),
+        "{message}"
+    );
+}
