@@ -31,9 +31,10 @@ pub const MAX_XLS_STREAM_BYTES: u64 = 16 << 20;
 
 /// The most cells the sheets of a workbook may span together, each sheet
 /// counted from its first to its last filled row and column (the grid the
-/// parser lays out, 32 bytes a cell: 32 MiB at this limit), and the most
-/// filled cells a workbook may have. A DMP form spans a few thousand cells.
-pub const MAX_CELLS: u64 = 1 << 20;
+/// parser lays out: 32 bytes a cell, and for an .ods or .xls 56 bytes with
+/// the formulas, 28 MiB at this limit), and the most filled cells a
+/// workbook may have. A DMP form spans a few thousand cells.
+pub const MAX_CELLS: u64 = 1 << 19;
 
 /// The most text all cells of a workbook may hold together, counted as the
 /// parser copies it (a string repeated in many cells counts each time). A DMP
