@@ -18,8 +18,13 @@
 //! # Ok::<(), dmpgraph_amed_excel::ReadError>(())
 //! ```
 
+mod bounds;
+mod error;
+pub mod limits;
+mod load;
 mod reader;
 mod spec;
 
-pub use reader::{read_bytes, read_path, read_path_with, CellRef, Problem, ReadError, Reading};
+pub use error::ReadError;
+pub use reader::{read_bytes, read_path, read_path_with, CellRef, Problem, Reading};
 pub use spec::{FormSpec, Section, SpecError, Target, BUILTIN_FORM_TOML};

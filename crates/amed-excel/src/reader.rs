@@ -1,8 +1,10 @@
 //! The workbook walk: choose the form sheet, follow its sections, read labels
 //! and the values to their right, then check the plan.
 
+use crate::error::ReadError;
+use crate::load::{load_sheets, read_file};
 use crate::spec::{FormSpec, Section, Target};
-use calamine::{open_workbook_auto_from_rs, Data, Range, Reader};
+use calamine::{Data, Range};
 use chrono::NaiveDate;
 use dmpgraph_model::{
     date_from_excel_serial, normalize_label, normalize_value, parse_date, validate, DataClass,
@@ -10,7 +12,6 @@ use dmpgraph_model::{
 };
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
 
@@ -78,44 +79,6 @@ impl fmt::Display for Problem {
     }
 }
 
-/// A workbook that cannot be read as a DMP at all.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    /// The file could not be opened or parsed as a spreadsheet.
-    #[error("{file}: cannot read the workbook: {reason}; expected an .xlsx, .xls or .ods file of AMED's DMP form")]
-    Unreadable {
-        /// The file.
-        file: PathBuf,
-        /// What the spreadsheet reader said.
-        reason: String,
-    },
-    /// The file is empty.
-    #[error("{file}: the file is empty (0 bytes); expected an .xlsx, .xls or .ods file of AMED's DMP form")]
-    Empty {
-        /// The file.
-        file: PathBuf,
-    },
-    /// No sheet carries the form's labels.
-    #[error("{file}: not a DMP workbook: no sheet (of {sheets}) has the labels of AMED's DMP form (課題管理番号, 研究開発課題名, データの名称…)")]
-    NotDmp {
-        /// The file.
-        file: PathBuf,
-        /// The sheets looked at, quoted and comma-separated.
-        sheets: String,
-    },
-}
-
-impl ReadError {
-    /// The file concerned.
-    pub fn file(&self) -> &Path {
-        match self {
-            ReadError::Unreadable { file, .. }
-            | ReadError::Empty { file }
-            | ReadError::NotDmp { file, .. } => file,
-        }
-    }
-}
-
 /// A workbook read as a DMP, with every problem found in it.
 #[derive(Debug, Clone)]
 pub struct Reading {
@@ -162,51 +125,13 @@ pub fn read_path_with(
     today: NaiveDate,
     spec: &FormSpec,
 ) -> Result<Reading, ReadError> {
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Unreadable {
-        file: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    let bytes = read_file(path)?;
     read_bytes_with(path, &bytes, today, spec)
 }
 
 /// Reads a workbook from memory; `name` is used in messages.
 pub fn read_bytes(name: &Path, bytes: &[u8], today: NaiveDate) -> Result<Reading, ReadError> {
     read_bytes_with(name, bytes, today, FormSpec::builtin())
-}
-
-type Grid = Vec<(String, Range<Data>)>;
-
-fn load_sheets(file: &Path, bytes: &[u8]) -> Result<Grid, ReadError> {
-    if bytes.is_empty() {
-        return Err(ReadError::Empty {
-            file: file.to_path_buf(),
-        });
-    }
-    let unreadable = |reason: String| ReadError::Unreadable {
-        file: file.to_path_buf(),
-        reason,
-    };
-    // The spreadsheet parser sees untrusted bytes; a panic in it must become
-    // an error on this file, not the end of a folder's ingest.
-    let loaded = std::panic::catch_unwind(|| -> Result<Grid, String> {
-        let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-        let names = book.sheet_names().to_vec();
-        let mut sheets = Vec::with_capacity(names.len());
-        for name in names {
-            let range = book
-                .worksheet_range(&name)
-                .map_err(|e| format!("sheet '{name}': {e}"))?;
-            sheets.push((name, range));
-        }
-        Ok(sheets)
-    });
-    match loaded {
-        Ok(Ok(sheets)) => Ok(sheets),
-        Ok(Err(reason)) => Err(unreadable(reason)),
-        Err(_) => Err(unreadable(
-            "the spreadsheet reader failed on this file's contents (corrupt or truncated?)".into(),
-        )),
-    }
 }
 
 fn read_bytes_with(

@@ -24,6 +24,7 @@ mod broken;
 mod date;
 mod generate;
 mod grid;
+mod hostile;
 mod ods;
 mod samples;
 pub mod testing;
@@ -35,6 +36,7 @@ pub use generate::{generated_dmp, generated_style};
 pub use grid::{
     build_grid, cell_address, dmp_sheet_name, CellValue, Fill, Grid, GridCell, SheetGrid,
 };
+pub use hostile::{write_hostile, Hostile, INFLATED_BYTES, SHEET_XML};
 pub use ods::write_ods;
 pub use samples::{sample_dmps, Sample};
 pub use xlsx::write_xlsx;
