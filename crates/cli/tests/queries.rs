@@ -203,3 +203,125 @@ fn every_query_gives_its_expected_answer_on_the_examples() {
         failures.join("\n")
     );
 }
+
+/// Starts `oxigraph serve` (oxigraph's own server, from PyPI) over a store
+/// loaded from `dump`, with the union of the graphs as its default graph
+/// (what `/sparql` serves); killed when dropped.
+struct Mirror {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for Mirror {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn mirror(dump: &Path, location: &Path) -> Mirror {
+    let load = std::process::Command::new("oxigraph")
+        .args(["load", "--location", s(location), "--file", s(dump)])
+        .output()
+        .expect("oxigraph load runs");
+    assert!(
+        load.status.success(),
+        "{}",
+        String::from_utf8_lossy(&load.stderr)
+    );
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap();
+    let child = std::process::Command::new("oxigraph")
+        .args([
+            "serve",
+            "--location",
+            s(location),
+            "--bind",
+            &addr.to_string(),
+            "--union-default-graph",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("oxigraph serve starts");
+    let mirror = Mirror {
+        child,
+        url: format!("http://{addr}/query"),
+    };
+    let t = std::time::Instant::now();
+    while std::net::TcpStream::connect(addr).is_err() {
+        assert!(
+            t.elapsed().as_secs() < 60,
+            "oxigraph serve does not listen on {addr}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    mirror
+}
+
+#[test]
+fn a_mirror_of_the_public_dump_answers_every_query_alike() {
+    if !tool_ready("oxigraph") {
+        return;
+    }
+    let store = ingested_examples();
+    let work = tempfile::tempdir().unwrap();
+    let dump = work.path().join("all.nq");
+    let out = run(&[
+        "export",
+        "rdf",
+        "--store",
+        s(store.path()),
+        "--all",
+        "--format",
+        "nquads",
+        "--out",
+        s(&dump),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mirror = mirror(&dump, &work.path().join("mirror"));
+    let server = Server::start(store.path(), &[]);
+    let ask = |url: &str, query: &str, accept: &str| {
+        let mut r = agent()
+            .post(url)
+            .header("Content-Type", "application/sparql-query")
+            .header("Accept", accept)
+            .send(query)
+            .expect("request sent");
+        assert_eq!(r.status(), 200, "{url}: {query}");
+        r.body_mut().read_to_string().unwrap()
+    };
+    let mut differ = Vec::new();
+    let queries = query_files();
+    for query in &queries {
+        let (_, kind) = expected_file(query);
+        let text = std::fs::read_to_string(query)
+            .unwrap()
+            .replace("NOW()", NOW);
+        let accept = match kind {
+            Answer::Tsv => "text/tab-separated-values",
+            Answer::NTriples => "application/n-triples",
+        };
+        let ours = ask(&server.url("/sparql"), &text, accept);
+        let theirs = ask(&mirror.url, &text, accept);
+        assert!(
+            sorted_lines(&ours).len() > 1 || kind == Answer::NTriples,
+            "{}: no rows",
+            name(query)
+        );
+        if sorted_lines(&ours) != sorted_lines(&theirs) {
+            differ.push(format!(
+                "=== {}\n--- /sparql\n{ours}--- oxigraph serve\n{theirs}",
+                name(query)
+            ));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "{} of {} queries answer differently on a mirror loaded from `export rdf --all`:\n{}",
+        differ.len(),
+        queries.len(),
+        differ.join("\n")
+    );
+}

@@ -68,3 +68,20 @@ pub fn run_python(script: &Path, task: &serde_json::Value) -> String {
     );
     stdout
 }
+
+/// Whether the command-line tool `program` runs (`program --version`); on CI
+/// (`CI=true`) a missing tool fails the test, elsewhere the test is skipped
+/// loudly.
+pub fn tool_ready(program: &str) -> bool {
+    let problem = match Command::new(program).arg("--version").output() {
+        Ok(out) if out.status.success() => return true,
+        Ok(out) => String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        Err(e) => e.to_string(),
+    };
+    let message = format!("this check needs `{program}` (.ci/run installs it): {problem}");
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{message}");
+    }
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {message}");
+    false
+}

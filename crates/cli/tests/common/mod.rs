@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 #[allow(unused_imports)] // each test file uses a different subset
-pub use dmpgraph_dev::testing::{python_ready, run_python, standards_dir};
+pub use dmpgraph_dev::testing::{python_ready, run_python, standards_dir, tool_ready};
 use dmpgraph_dev::{write_xlsx, Sample};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
