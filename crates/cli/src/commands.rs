@@ -329,44 +329,33 @@ fn show(dir: &Path, id: &str, public_only: bool, json: bool) -> anyhow::Result<E
     let target = open_target(dir, false)?;
     let record = dmpgraph_pipeline::show::show(target.catalog(), id, public_only)?;
     target.finish()?;
+    if json {
+        let doc = match &record {
+            Shown::Deleted { entry } => serde_json::json!({ "record": entry }),
+            Shown::Graph { entry, quads } => serde_json::json!({ "record": entry, "quads": quads }),
+            Shown::Madmp { entry, document } => {
+                serde_json::json!({ "record": entry, "document": document })
+            }
+            Shown::Plan { entry, fields } => {
+                serde_json::json!({ "record": entry, "fields": fields })
+            }
+        };
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(ExitCode::SUCCESS);
+    }
     match record {
         Shown::Deleted { entry } => {
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({ "record": entry }))?
-                );
-            } else {
-                print_entry(&entry);
-                println!(
-                    "deleted  {} (its graphs are gone; this tombstone stays)",
-                    entry.deleted.map(|d| d.to_rfc3339()).unwrap_or_default()
-                );
-            }
+            print_entry(&entry);
+            println!(
+                "deleted  {} (its graphs are gone; this tombstone stays)",
+                entry.deleted.map(|d| d.to_rfc3339()).unwrap_or_default()
+            );
         }
         Shown::Graph { entry, quads } => {
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(
-                        &serde_json::json!({ "record": entry, "quads": quads })
-                    )?
-                );
-            } else {
-                print_entry(&entry);
-                println!("quads    {quads}");
-            }
+            print_entry(&entry);
+            println!("quads    {quads}");
         }
         Shown::Madmp { entry, document } => {
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(
-                        &serde_json::json!({ "record": entry, "document": document })
-                    )?
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
             print_entry(&entry);
             println!("{}", serde_json::to_string_pretty(&document)?);
             if public_only {
@@ -374,15 +363,6 @@ fn show(dir: &Path, id: &str, public_only: bool, json: bool) -> anyhow::Result<E
             }
         }
         Shown::Plan { entry, fields } => {
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(
-                        &serde_json::json!({ "record": entry, "fields": fields })
-                    )?
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
             print_entry(&entry);
             println!("hash     {}", entry.public_hash);
             let mut table = comfy_table::Table::new();

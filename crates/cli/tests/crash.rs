@@ -55,13 +55,7 @@ fn an_abort_at_every_step_of_a_batch_is_recovered_on_open() {
     )
     .unwrap();
 
-    for stage in [
-        "after-journal",
-        "after-private",
-        "after-public",
-        "after-registry",
-        "after-flush",
-    ] {
+    for stage in FAULT_STAGES {
         let store = tempfile::tempdir().unwrap();
         assert_eq!(
             run(&["ingest", "--store", s(store.path()), s(&a)])

@@ -209,15 +209,7 @@ impl Readers {
 }
 
 fn ingest_json(store: &Path, path: &Path) -> serde_json::Value {
-    let out = run(&["ingest", "--store", s(store), "--json", s(path)]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    json(&out)
+    json(&ingest_ok(store, &["--json"], path))
 }
 
 fn statuses(report: &serde_json::Value) -> Vec<String> {
@@ -365,13 +357,7 @@ fn a_sigkill_at_every_step_of_a_write_under_load_loses_nothing() {
     let inputs = tempfile::tempdir().unwrap();
     let v0 = write_revision(inputs.path(), PLANS, 0);
     let v1 = write_revision(inputs.path(), PLANS, 1);
-    for stage in [
-        "after-journal",
-        "after-private",
-        "after-public",
-        "after-registry",
-        "after-flush",
-    ] {
+    for stage in FAULT_STAGES {
         let store = tempfile::tempdir().unwrap();
         ingest_ok(store.path(), &[], &v0);
         let mut server = Server::start_with_env(store.path(), &[], &[("DMPGRAPH_FAULT", stage)]);

@@ -608,6 +608,19 @@ impl Remote {
     pub fn path(&self) -> PathBuf {
         self.with(|c| Ok(c.path.clone())).unwrap_or_default()
     }
+
+    fn graph(&self, graph: &str, private: bool) -> Result<Vec<Quad>, PipelineError> {
+        let text: String = self.with(|c| {
+            c.call_as(&Request::Graph {
+                graph: graph.into(),
+                private,
+            })
+        })?;
+        from_nquads(&text).map_err(|message| PipelineError::Protocol {
+            path: self.path(),
+            message,
+        })
+    }
 }
 
 impl Sink for &Remote {
@@ -634,28 +647,10 @@ impl Catalog for Remote {
         self.with(|c| c.call_as(&Request::Record { key: key.clone() }))
     }
     fn public_graph(&self, graph: &str) -> Result<Vec<Quad>, PipelineError> {
-        let text: String = self.with(|c| {
-            c.call_as(&Request::Graph {
-                graph: graph.into(),
-                private: false,
-            })
-        })?;
-        from_nquads(&text).map_err(|message| PipelineError::Protocol {
-            path: self.path(),
-            message,
-        })
+        self.graph(graph, false)
     }
     fn private_graph(&self, graph: &str) -> Result<Vec<Quad>, PipelineError> {
-        let text: String = self.with(|c| {
-            c.call_as(&Request::Graph {
-                graph: graph.into(),
-                private: true,
-            })
-        })?;
-        from_nquads(&text).map_err(|message| PipelineError::Protocol {
-            path: self.path(),
-            message,
-        })
+        self.graph(graph, true)
     }
     fn stats(&self, verify: bool) -> Result<(Stats, Option<Vec<Inconsistency>>), PipelineError> {
         self.with(|c| c.call_as(&Request::Stats { verify }))

@@ -820,14 +820,10 @@ pub mod testing {
             self.0.begin_read()
         }
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::testing::RawRegistry;
-    use super::*;
-
-    fn entry(id: &str, ds: i64, sets: &[&str]) -> RecordEntry {
+    /// A plan's entry with these sets, changed at `datestamp` (no hashes:
+    /// for listings only).
+    pub fn entry(id: &str, datestamp: DateTime<Utc>, sets: &[&str]) -> RecordEntry {
         RecordEntry {
             key: RecordKey::new(RecordKind::Dmp, id),
             graph: format!("http://x/record/{id}"),
@@ -836,8 +832,8 @@ mod tests {
             sets: sets.iter().map(|s| s.to_string()).collect(),
             version: None,
             seq: 0,
-            datestamp: from_seconds(ds),
-            created: from_seconds(ds),
+            datestamp,
+            created: datestamp,
             deleted: None,
             public_hash: String::new(),
             private_hash: String::new(),
@@ -847,6 +843,16 @@ mod tests {
             datasets: None,
             madmp_version: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::RawRegistry;
+    use super::*;
+
+    fn entry(id: &str, ds: i64, sets: &[&str]) -> RecordEntry {
+        super::testing::entry(id, from_seconds(ds), sets)
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! is in the list (a range read from its cursor, never a skip).
 
 use chrono::{DateTime, TimeZone, Utc};
-use dmpgraph_store::registry::testing::RawRegistry;
-use dmpgraph_store::{Cursor, Listing, RecordEntry, RecordKey, RecordKind, SourceFormat};
+use dmpgraph_store::registry::testing::{self, RawRegistry};
+use dmpgraph_store::{Cursor, Listing, RecordEntry};
 use std::time::Instant;
 
 const N: u64 = 1_000_000;
@@ -25,25 +25,9 @@ fn entry(i: u64) -> RecordEntry {
     } else {
         "dmp:madmp"
     };
-    RecordEntry {
-        key: RecordKey::new(RecordKind::Dmp, key(i)),
-        graph: format!("http://x/record/{}", key(i)),
-        format: SourceFormat::AmedExcel,
-        base_iri: None,
-        sets: vec!["dmp".into(), set.into()],
-        version: None,
-        seq: i + 1,
-        datestamp: stamp(i),
-        created: stamp(i),
-        deleted: None,
-        public_hash: String::new(),
-        private_hash: String::new(),
-        public_quads: 0,
-        source: None,
-        title: None,
-        datasets: None,
-        madmp_version: None,
-    }
+    let mut e = testing::entry(&key(i), stamp(i), &["dmp", set]);
+    e.seq = i + 1;
+    e
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

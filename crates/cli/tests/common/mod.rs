@@ -13,6 +13,17 @@ use std::time::Duration;
 
 pub const TODAY: &str = "2026-11-01";
 
+/// The steps of a write at which `DMPGRAPH_FAULT` stops the writer (for a
+/// SIGKILL there): after the journal, the private store, the public store,
+/// the registry, and the checkpoint's flush.
+pub const FAULT_STAGES: [&str; 5] = [
+    "after-journal",
+    "after-private",
+    "after-public",
+    "after-registry",
+    "after-flush",
+];
+
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_dmpgraph"));
     c.env("DMPGRAPH_TODAY", TODAY)
