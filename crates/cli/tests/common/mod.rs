@@ -123,7 +123,8 @@ pub fn ingested_examples() -> tempfile::TempDir {
 }
 
 /// Every private value of the example plans (AMED's blue cells, staff who
-/// may not be published, and the e-mail addresses of the maDMP examples).
+/// may not be published, and the e-mail addresses and the other private
+/// parts of the maDMP examples, such as the KAKEN example's DMP tool key).
 pub fn example_private_values() -> Vec<String> {
     let mut values = Vec::new();
     let mut public = Vec::new();
@@ -142,6 +143,12 @@ pub fn example_private_values() -> Vec<String> {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
         let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
         collect_mbox(&doc, &mut values);
+        let parts = dmpgraph_rdf::Mapping::builtin()
+            .madmp_private_parts(&doc, dmpgraph_madmp::detect_version(&doc))
+            .unwrap();
+        for (pointer, _) in parts.iter() {
+            collect_strings(doc.pointer(pointer).unwrap(), &mut values);
+        }
     }
     values.sort();
     values.dedup();
@@ -169,6 +176,15 @@ pub fn without_blank_node_labels(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+fn collect_strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Object(m) => m.values().for_each(|v| collect_strings(v, out)),
+        serde_json::Value::Array(a) => a.iter().for_each(|v| collect_strings(v, out)),
+        _ => {}
+    }
 }
 
 fn collect_mbox(v: &serde_json::Value, out: &mut Vec<String>) {
