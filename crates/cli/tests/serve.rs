@@ -6,118 +6,11 @@
 
 mod common;
 
+use common::http::*;
 use common::*;
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Child, Stdio};
-use std::sync::mpsc;
+use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-/// A running `dmpgraph serve`, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    /// What the server wrote on stderr.
-    log: std::sync::Arc<std::sync::Mutex<String>>,
-}
-
-impl Server {
-    fn start(store: &Path, extra: &[&str]) -> Server {
-        let mut args = vec!["serve", "--store", s(store), "--addr", "127.0.0.1:0"];
-        args.extend_from_slice(extra);
-        let mut child = bin()
-            .args(&args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("dmpgraph serve starts");
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-        let sink = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if let Some(rest) = line.split("on http://").nth(1) {
-                    let _ = tx.send(rest.split('/').next().unwrap_or_default().to_string());
-                }
-                let mut l = sink.lock().unwrap();
-                l.push_str(&line);
-                l.push('\n');
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("server did not start: {}", log.lock().unwrap()));
-        Server {
-            child,
-            base: format!("http://{addr}"),
-            log,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A client that reports every status instead of failing on 4xx/5xx.
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into()
-}
-
-struct Reply {
-    status: u16,
-    content_type: String,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-fn reply(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
-    let mut r = r.expect("request sent");
-    let headers = r
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
-        .collect();
-    Reply {
-        status: r.status().as_u16(),
-        content_type: r
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string(),
-        headers,
-        body: r.body_mut().read_to_string().unwrap_or_default(),
-    }
-}
-
-/// A query parameter's value, percent-encoded.
-fn enc(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
 
 /// An RDF client's GET of `/sparql` gets the SPARQL 1.1 Service Description
 /// naming the endpoint.
@@ -136,29 +29,6 @@ fn assert_service_description(server: &Server) {
         "{}",
         description.body
     );
-}
-
-fn get(server: &Server, path_and_query: &str, accept: &str) -> Reply {
-    reply(
-        agent()
-            .get(server.url(path_and_query))
-            .header("Accept", accept)
-            .call(),
-    )
-}
-
-fn query_get(server: &Server, query: &str, accept: &str) -> Reply {
-    get(server, &format!("/sparql?query={}", enc(query)), accept)
-}
-
-fn post(server: &Server, path: &str, content_type: &str, body: &str, accept: &str) -> Reply {
-    reply(
-        agent()
-            .post(server.url(path))
-            .header("Content-Type", content_type)
-            .header("Accept", accept)
-            .send(body),
-    )
 }
 
 const TITLES: &str = "PREFIX dcso: <https://w3id.org/dcso/ns/core#>

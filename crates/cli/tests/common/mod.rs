@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod http;
+
 #[allow(unused_imports)] // each test file uses a different subset
 pub use dmpgraph_dev::testing::{python_ready, run_python, standards_dir};
 use dmpgraph_dev::{write_xlsx, Sample};
