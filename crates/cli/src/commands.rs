@@ -359,7 +359,7 @@ fn show(dir: &Path, id: &str, public_only: bool, json: bool) -> anyhow::Result<E
             print_entry(&entry);
             println!("{}", serde_json::to_string_pretty(&document)?);
             if public_only {
-                println!("(private values hidden: --public-only; e-mail addresses are private)");
+                println!("(private values hidden: --public-only; e-mail addresses, persons not to be published and extension keys not listed as public are private)");
             }
         }
         Shown::Plan { entry, fields } => {

@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::http::*;
 use common::*;
 use std::net::TcpListener;
 use std::process::Stdio;
@@ -28,20 +29,6 @@ fn assert_service_description(server: &Server) {
         "{}",
         description.body
     );
-}
-
-fn query_get(server: &Server, query: &str, accept: &str) -> Reply {
-    get(server, &format!("/sparql?query={}", enc(query)), accept)
-}
-
-fn post(server: &Server, path: &str, content_type: &str, body: &str, accept: &str) -> Reply {
-    reply(
-        agent()
-            .post(server.url(path))
-            .header("Content-Type", content_type)
-            .header("Accept", accept)
-            .send(body),
-    )
 }
 
 const TITLES: &str = "PREFIX dcso: <https://w3id.org/dcso/ns/core#>

@@ -402,10 +402,14 @@ fn dataset(ds: &dmpgraph_model::Dataset, record: &str, manager_id: Option<&str>)
 
 /// The contributors: the PI, each dataset's data manager and each staff
 /// member that may be exported, one contributor per person (the same name,
-/// institution, affiliation, position and exported e-mail), with the union
-/// of their roles.
+/// institution, affiliation and position, and no two different e-mail
+/// addresses), with the union of their roles. Whether two are one person is
+/// told from their e-mail addresses whether or not the export includes them,
+/// so that a public export and a private one list the same contributors.
 struct People {
     contributors: Vec<Contributor>,
+    /// The e-mail address of each contributor, exported or not.
+    emails: Vec<Option<String>>,
     /// Dataset No. → the `contributor_id` of its data manager.
     managers: Vec<(u32, String)>,
 }
@@ -420,6 +424,7 @@ impl People {
         let record = options.record_iri;
         let mut people = People {
             contributors: Vec::new(),
+            emails: Vec::new(),
             managers: Vec::new(),
         };
         people.add(
@@ -490,23 +495,34 @@ impl People {
     ) -> Option<String> {
         // A contributor needs a name; an organisation's will do.
         let name = person.name.clone().or_else(|| person.institution.clone())?;
-        let mbox = person
-            .contact
-            .email
-            .clone()
-            .filter(|m| options.include_private && m.contains('@'));
+        let email = person.contact.email.clone().filter(|m| m.contains('@'));
+        let mbox = email.clone().filter(|_| options.include_private);
         put_text(&mut extra, "affiliation", &person.affiliation);
         put_text(&mut extra, "position", &person.position);
         let affiliation = person.institution.as_deref().map(affiliation);
 
-        let same = self.contributors.iter_mut().find(|c| {
-            c.name == name
-                && c.affiliation == affiliation
-                && c.mbox == mbox
-                && c.extra.get("dmpg:affiliation") == extra.get("dmpg:affiliation")
-                && c.extra.get("dmpg:position") == extra.get("dmpg:position")
-        });
-        if let Some(same) = same {
+        // A staff row that may not be published stays a contributor of its
+        // own: merged into a published person (the PI, a data manager), its
+        // mark would withhold that person too (`crate::privacy`).
+        let unpublished =
+            |extra: &Map<String, Value>| extra.get("dmpg:mayBePublished") == Some(&json!(false));
+        let same = self
+            .contributors
+            .iter_mut()
+            .zip(&mut self.emails)
+            .find(|(c, known)| {
+                c.name == name
+                    && c.affiliation == affiliation
+                    && !matches!((known.as_ref(), email.as_ref()), (Some(a), Some(b)) if a != b)
+                    && c.extra.get("dmpg:affiliation") == extra.get("dmpg:affiliation")
+                    && c.extra.get("dmpg:position") == extra.get("dmpg:position")
+                    && unpublished(&c.extra) == unpublished(&extra)
+            });
+        if let Some((same, known)) = same {
+            if known.is_none() {
+                *known = email;
+                same.mbox = mbox;
+            }
             if !same.role.iter().any(|r| r == role) {
                 same.role.push(role.to_owned());
             }
@@ -530,6 +546,7 @@ impl People {
             role: vec![role.to_owned()],
             extra,
         });
+        self.emails.push(email);
         Some(id)
     }
 }

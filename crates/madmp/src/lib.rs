@@ -58,6 +58,7 @@ mod codes;
 mod error;
 pub mod export;
 mod model;
+pub mod privacy;
 mod validate;
 mod version;
 
@@ -69,6 +70,7 @@ pub use codes::{
 pub use error::ImportError;
 pub use export::{export, to_json, Export, ExportNote};
 pub use model::*;
+pub use privacy::{PrivacyRules, PrivateParts};
 pub use validate::validate;
 pub use version::{detect_version, UnknownVersion, Version};
 

@@ -49,9 +49,21 @@ pub fn validate(doc: &MadmpDocument, version: Version) -> Vec<ImportError> {
 impl MadmpDocument {
     /// JSON pointers of every key the standard does not define (kept in the
     /// objects' `extra` maps), in document order: the tools' extension
-    /// fields a document carries, `/$schema` included.
+    /// fields a document carries, `/$schema` included. The keys of every
+    /// version count as the standard's: see [`MadmpDocument::extension_keys_in`].
     pub fn extension_keys(&self) -> Vec<String> {
-        let mut checker = Checker::new(Version::V1_3);
+        self.extension_keys_in(Version::V1_3)
+    }
+
+    /// JSON pointers of every key that `version` of the standard does not
+    /// define, in document order: [`MadmpDocument::extension_keys`] and, in
+    /// 1.0 and 1.1, the keys that came with 1.2 (`affiliation`, `creator`,
+    /// `alternate_identifier`, `related_identifier`, `is_reused`, `rights`,
+    /// a distribution's `issued`, `host_id`, `project_id`,
+    /// `technical_resource_id`), which those versions admit only as
+    /// additional keys. 1.2 and 1.3 define the same keys.
+    pub fn extension_keys_in(&self, version: Version) -> Vec<String> {
+        let mut checker = Checker::new(version);
         checker.document(self);
         checker.extensions
     }
@@ -105,6 +117,13 @@ impl Checker {
 
     fn up_to_1_1(&self) -> bool {
         self.version <= Version::V1_1
+    }
+
+    /// A key the standard added in 1.2: an extension key in 1.0 and 1.1.
+    fn since_1_2(&mut self, at: &str, key: &str, present: bool) {
+        if present && self.up_to_1_1() {
+            self.extensions.push(format!("{at}/{key}"));
+        }
     }
 
     fn extra(&mut self, at: &str, extra: &Map<String, Value>) {
@@ -218,6 +237,11 @@ impl Checker {
     }
 
     fn dmp(&mut self, at: &str, dmp: &Dmp) {
+        self.since_1_2(
+            at,
+            "alternate_identifier",
+            dmp.alternate_identifier.is_some(),
+        );
         for (i, id) in dmp.alternate_identifier.iter().flatten().enumerate() {
             self.extra(&format!("{at}/alternate_identifier/{i}"), &id.extra);
         }
@@ -249,6 +273,7 @@ impl Checker {
         for (i, project) in dmp.project.iter().flatten().enumerate() {
             self.project(&format!("{at}/project/{i}"), project);
         }
+        self.since_1_2(at, "related_identifier", dmp.related_identifier.is_some());
         for (i, related) in dmp.related_identifier.iter().flatten().enumerate() {
             self.related_identifier(&format!("{at}/related_identifier/{i}"), related);
         }
@@ -256,6 +281,7 @@ impl Checker {
     }
 
     fn affiliations(&mut self, at: &str, affiliations: &Option<Vec<Affiliation>>) {
+        self.since_1_2(at, "affiliation", affiliations.is_some());
         for (i, affiliation) in affiliations.iter().flatten().enumerate() {
             let here = format!("{at}/affiliation/{i}");
             self.extra(
@@ -307,6 +333,18 @@ impl Checker {
     }
 
     fn dataset(&mut self, at: &str, dataset: &Dataset) {
+        for (key, present) in [
+            (
+                "alternate_identifier",
+                dataset.alternate_identifier.is_some(),
+            ),
+            ("creator", dataset.creator.is_some()),
+            ("is_reused", dataset.is_reused.is_some()),
+            ("related_identifier", dataset.related_identifier.is_some()),
+            ("rights", dataset.rights.is_some()),
+        ] {
+            self.since_1_2(at, key, present);
+        }
         for (i, id) in dataset.alternate_identifier.iter().flatten().enumerate() {
             self.extra(&format!("{at}/alternate_identifier/{i}"), &id.extra);
         }
@@ -353,6 +391,11 @@ impl Checker {
         }
         for (i, resource) in dataset.technical_resource.iter().flatten().enumerate() {
             let here = format!("{at}/technical_resource/{i}");
+            self.since_1_2(
+                &here,
+                "technical_resource_id",
+                resource.technical_resource_id.is_some(),
+            );
             for (j, id) in resource.technical_resource_id.iter().flatten().enumerate() {
                 self.extra(&format!("{here}/technical_resource_id/{j}"), &id.extra);
             }
@@ -388,6 +431,7 @@ impl Checker {
             self.host(&format!("{at}/host"), host);
         }
         self.opt_date(format!("{at}/issued"), &distribution.issued);
+        self.since_1_2(at, "issued", distribution.issued.is_some());
         if let Some(licenses) = &distribution.license {
             self.non_empty_in_1_0(format!("{at}/license"), licenses);
             for (i, license) in licenses.iter().enumerate() {
@@ -401,6 +445,7 @@ impl Checker {
     }
 
     fn host(&mut self, at: &str, host: &Host) {
+        self.since_1_2(at, "host_id", host.host_id.is_some());
         for (i, id) in host.host_id.iter().flatten().enumerate() {
             self.extra(&format!("{at}/host_id/{i}"), &id.extra);
         }
@@ -445,6 +490,7 @@ impl Checker {
             }
             self.extra(&here, &funding.extra);
         }
+        self.since_1_2(at, "project_id", project.project_id.is_some());
         for (i, id) in project.project_id.iter().flatten().enumerate() {
             self.extra(&format!("{at}/project_id/{i}"), &id.extra);
         }

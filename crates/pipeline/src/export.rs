@@ -71,13 +71,15 @@ pub fn madmp_document_of(
         source,
     };
     let doc = if entry.format == SourceFormat::Madmp {
-        // A maDMP record keeps its document: the full one privately, the
-        // one without e-mail addresses publicly.
+        // A maDMP record keeps its document: the full one privately, its
+        // public part (what the privacy rules of mappings/rdf.toml leave:
+        // no e-mail address, no person not to be published, no extension
+        // key not listed as public) publicly.
         let mut value = match madmp_document(&private).or_else(|| madmp_document(&public)) {
             Some(v) => v.map_err(mapping_err)?,
             None => {
-                return Err(mapping_err(dmpgraph_rdf::MappingError(
-                    "its stored maDMP document is missing".into(),
+                return Err(mapping_err(dmpgraph_rdf::MappingError::new(
+                    "its stored maDMP document is missing",
                 )))
             }
         };

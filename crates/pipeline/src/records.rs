@@ -94,8 +94,10 @@ pub fn madmp_write(reading: &MadmpReading, ctx: Context<'_>) -> Result<RecordWri
         source: Some(&source),
     };
     let graph = ctx.base.record_iri(&id);
+    // Split by the rules of the version the document was read as (with
+    // --madmp-version 1.0, the keys 1.2 brought are extension keys).
     let graphs = Mapping::builtin()
-        .madmp_to_graphs(&reading.document, &graph, &rctx)
+        .madmp_to_graphs_as(&reading.document, reading.version, &graph, &rctx)
         .map_err(|e| e.to_string())?;
     Ok(RecordWrite {
         key: plan_key(&id),

@@ -22,7 +22,7 @@
 mod madmp;
 mod mapping;
 
-pub use madmp::{madmp_document, public_document, MADMP_CONTEXT, MADMP_DOCUMENT, PRIVATE_KEYS};
+pub use madmp::{madmp_document, public_document, MADMP_CONTEXT, MADMP_DOCUMENT};
 pub use mapping::{
     replace_field_table, FieldMapping, Mapping, MappingError, Node, BUILTIN_RDF_TOML,
     FIELD_TABLE_BEGIN, FIELD_TABLE_END,
@@ -415,7 +415,7 @@ pub fn vocabulary_graph() -> Result<(NamedNode, Vec<Quad>), MappingError> {
         .with_default_graph(graph.clone())
         .for_slice(VOCABULARY_TTL.as_bytes())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| MappingError(format!("ontologies/dmpgraph.ttl: {e}")))?;
+        .map_err(|e| MappingError::new(format!("ontologies/dmpgraph.ttl: {e}")))?;
     Ok((graph, skolemized(quads)))
 }
 
@@ -761,10 +761,13 @@ impl Mapping {
                     }
                     for object in index.get(&(n, last)).into_iter().flatten() {
                         let value = term_value(field, object).ok_or_else(|| {
-                            MappingError(format!("{s}: {object} is no value of {}", field.key()))
+                            MappingError::new(format!(
+                                "{s}: {object} is no value of {}",
+                                field.key()
+                            ))
                         })?;
                         dmp.set(entity, field, value)
-                            .map_err(|e| MappingError(e.to_string()))?;
+                            .map_err(|e| MappingError::new(e.to_string()))?;
                     }
                 }
             }

@@ -8,16 +8,25 @@
 //! pointer (`{record}#dmp/dataset/0/distribution/1`) and a class from
 //! `[madmp_classes]` of `mappings/rdf.toml`; there are no blank nodes.
 //!
-//! **Privacy.** Every `mbox` key (e-mail addresses, as the AMED form's blue
-//! cells) is private: the public graph is the RDF of the document without
-//! them, the private graph holds what the full document adds.
+//! **Privacy.** What is public is decided in one place,
+//! [`dmpgraph_madmp::privacy`], by the rules of `[madmp_privacy]` in
+//! `mappings/rdf.toml`: e-mail addresses (`mbox`) anywhere, persons marked
+//! `dmpg:mayBePublished: false` as a whole (and wherever they are named
+//! again), and every extension key the table does not list as public are
+//! private. The public graph is the RDF of the document without its private
+//! parts, each node keeping the IRI it has in the full document; a withheld
+//! contact is the catalog's published contact point there. The private graph
+//! holds what the full document adds.
 //!
 //! **Lossless.** Besides the triples, the record keeps the document itself
 //! as an `rdf:JSON` literal (`dmpg:madmpDocument`): the public document in
-//! the public graph, the full one in the private graph, so an export
-//! reproduces the document as it came, extension keys included.
+//! the public graph, the full one in the private graph (when it has private
+//! parts), so an export reproduces the document as it came, extension keys
+//! included.
 
 use crate::{ns, MappingError, RecordContext, RecordGraphs, DCAT, DCSO, DCTERMS};
+use dmpgraph_madmp::{PrivateParts, Version};
+use dmpgraph_model::CatalogConfig;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
 use oxigraph::model::vocab::rdf;
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
@@ -33,36 +42,61 @@ pub const MADMP_DOCUMENT: &str = "https://w3id.org/dmpgraph/ns#madmpDocument";
 /// `rdf:JSON`, the datatype of JSON literals (RDF 1.1 JSON-LD).
 const RDF_JSON: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON";
 
-/// Keys whose values are private wherever they occur: e-mail addresses.
-pub const PRIVATE_KEYS: &[&str] = &["mbox"];
-
-/// The document without its private keys: what a public view may show.
-pub fn public_document(document: &Value) -> Value {
-    match document {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(k, _)| !PRIVATE_KEYS.contains(&k.as_str()))
-                .map(|(k, v)| (k.clone(), public_document(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(public_document).collect()),
-        other => other.clone(),
-    }
+/// The public form of a maDMP document, by the built-in mapping's
+/// `[madmp_privacy]` and catalog, the version detected from the document:
+/// what a public view may show (see [`crate::Mapping::madmp_public_document`]).
+pub fn public_document(document: &Value) -> Result<Value, MappingError> {
+    crate::Mapping::builtin().madmp_public_document(
+        document,
+        dmpgraph_madmp::detect_version(document),
+        CatalogConfig::builtin(),
+    )
 }
 
 impl crate::Mapping {
+    /// The private parts of a maDMP document read as `version`, by
+    /// `[madmp_privacy]` ([`dmpgraph_madmp::privacy`] has the rules).
+    pub fn madmp_private_parts(
+        &self,
+        document: &Value,
+        version: Version,
+    ) -> Result<PrivateParts, MappingError> {
+        self.madmp_privacy()
+            .private_parts(document, version)
+            .map_err(|e| {
+                MappingError::madmp(
+                    format!("the maDMP document does not read as maDMP {version}"),
+                    e,
+                )
+            })
+    }
+
+    /// The public form of a maDMP document read as `version`: without its
+    /// private parts, a withheld contact replaced by `catalog`'s published
+    /// contact (without `mbox`: an export adds the published address).
+    pub fn madmp_public_document(
+        &self,
+        document: &Value,
+        version: Version,
+        catalog: &CatalogConfig,
+    ) -> Result<Value, MappingError> {
+        Ok(self
+            .madmp_private_parts(document, version)?
+            .public_document(document, &catalog.contact))
+    }
+
     /// The JSON-LD form of a maDMP document: the context inline, an `@id`
     /// from the JSON pointer and an `@type` from `[madmp_classes]` on every
     /// object, the root being `{record}#dmp`.
     fn madmp_json_ld(&self, document: &Value, record: &NamedNode) -> Result<Value, MappingError> {
         let context: Value = serde_json::from_str(MADMP_CONTEXT)
-            .map_err(|e| MappingError(format!("madmp-context.jsonld: {e}")))?;
+            .map_err(|e| MappingError::new(format!("madmp-context.jsonld: {e}")))?;
         let Value::Object(root) = document else {
-            return Err(MappingError("a maDMP document is a JSON object".into()));
+            return Err(MappingError::new("a maDMP document is a JSON object"));
         };
         let Some(Value::Object(dmp)) = root.get("dmp") else {
-            return Err(MappingError(
-                "/dmp: a maDMP document has a 'dmp' object".into(),
+            return Err(MappingError::new(
+                "/dmp: a maDMP document has a 'dmp' object",
             ));
         };
         let base = format!("{}#dmp", record.as_str());
@@ -114,30 +148,58 @@ impl crate::Mapping {
     }
 
     fn json_ld_quads(&self, json_ld: &Value, graph: &GraphName) -> Result<Vec<Quad>, MappingError> {
-        let bytes = serde_json::to_vec(json_ld).map_err(|e| MappingError(e.to_string()))?;
+        let bytes = serde_json::to_vec(json_ld).map_err(|e| MappingError::new(e.to_string()))?;
         RdfParser::from_format(RdfFormat::JsonLd {
             profile: JsonLdProfileSet::empty(),
         })
         .for_slice(&bytes)
         .map(|q| {
             q.map(|q| Quad::new(q.subject, q.predicate, q.object, graph.clone()))
-                .map_err(|e| MappingError(format!("maDMP document as JSON-LD: {e}")))
+                .map_err(|e| MappingError::new(format!("maDMP document as JSON-LD: {e}")))
         })
         .collect()
     }
 
     /// Maps a maDMP document (already checked by `dmpgraph-madmp`) to the
-    /// graphs of the record `record` (the record IRI, also the graph name).
+    /// graphs of the record `record` (the record IRI, also the graph name),
+    /// the document's version detected by [`dmpgraph_madmp::detect_version`].
     pub fn madmp_to_graphs(
         &self,
         document: &Value,
         record: &NamedNode,
         ctx: &RecordContext<'_>,
     ) -> Result<RecordGraphs, MappingError> {
+        let version = dmpgraph_madmp::detect_version(document);
+        self.madmp_to_graphs_as(document, version, record, ctx)
+    }
+
+    /// [`crate::Mapping::madmp_to_graphs`] for a document read as `version`
+    /// (the version it was checked as: which keys are the standard's depends
+    /// on it).
+    pub fn madmp_to_graphs_as(
+        &self,
+        document: &Value,
+        version: Version,
+        record: &NamedNode,
+        ctx: &RecordContext<'_>,
+    ) -> Result<RecordGraphs, MappingError> {
         let graph = GraphName::NamedNode(record.clone());
-        let public_doc = public_document(document);
-        let mut public = self.json_ld_quads(&self.madmp_json_ld(&public_doc, record)?, &graph)?;
-        let full = self.json_ld_quads(&self.madmp_json_ld(document, record)?, &graph)?;
+        let parts = self.madmp_private_parts(document, version)?;
+        let public_doc = parts.public_document(document, &ctx.catalog.contact);
+        // The public graph: the JSON-LD form of the full document without
+        // the private parts, so that every node keeps its IRI (a person
+        // withheld from an array does not shift the IRIs of the next ones).
+        let full_ld = self.madmp_json_ld(document, record)?;
+        let mut public_ld = parts.strip(&full_ld);
+        if parts.contact_withheld() {
+            // The contact the standard requires: the catalog's published one.
+            if let Some(dmp) = public_ld.get_mut("dmp").and_then(Value::as_object_mut) {
+                let contact = crate::contact_point(ctx.base).as_str().to_owned();
+                dmp.insert("contact".into(), serde_json::json!({ "@id": contact }));
+            }
+        }
+        let mut public = self.json_ld_quads(&public_ld, &graph)?;
+        let full = self.json_ld_quads(&full_ld, &graph)?;
         let seen: HashSet<&Quad> = public.iter().collect();
         let mut private: Vec<Quad> = full.iter().filter(|q| !seen.contains(q)).cloned().collect();
         let dmp = NamedNode::new_unchecked(format!("{}#dmp", record.as_str()));
@@ -151,17 +213,22 @@ impl crate::Mapping {
             json(&public_doc),
             graph.clone(),
         ));
-        if private.iter().any(|q| q.predicate != rdf::TYPE) {
+        // The full document whenever it has private parts, also those that
+        // the JSON-LD context does not map (other tools' keys), so that a
+        // trusted export keeps them.
+        if parts.is_empty() {
+            private.clear();
+        } else {
             private.push(Quad::new(
                 dmp.clone(),
                 document_property,
                 json(document),
                 graph.clone(),
             ));
-        } else {
-            private.clear();
         }
-        self.madmp_dcat_view(document, record, ctx, &mut public);
+        // Datasets and distributions are never private parts: their
+        // positions in the public document are those of the full one.
+        self.madmp_dcat_view(&public_doc, record, ctx, &mut public);
         // Provenance, as for AMED plans.
         crate::record_provenance(record.as_str(), &dmp, ctx.source, |s, p, o| {
             public.push(Quad::new(s.clone(), p, o, graph.clone()))
@@ -329,7 +396,7 @@ pub fn madmp_document(quads: &[Quad]) -> Option<Result<Value, MappingError>> {
         };
         Some(
             serde_json::from_str(l.value())
-                .map_err(|e| MappingError(format!("stored maDMP document: {e}"))),
+                .map_err(|e| MappingError::new(format!("stored maDMP document: {e}"))),
         )
     })
 }
@@ -353,45 +420,114 @@ mod tests {
         }})
     }
 
-    #[test]
-    fn e_mails_are_private_and_the_document_is_kept() {
+    fn graphs(d: &Value) -> RecordGraphs {
         let base = Base::default();
         let record = base.record_iri("https://example.org/dmp/1");
-        let g = Mapping::builtin()
-            .madmp_to_graphs(&doc(), &record, &RecordContext::new(&base))
-            .unwrap();
-        let public: Vec<String> = g.public.iter().map(|q| q.to_string()).collect();
+        Mapping::builtin()
+            .madmp_to_graphs(d, &record, &RecordContext::new(&base))
+            .unwrap()
+    }
+
+    fn lines(quads: &[Quad]) -> Vec<String> {
+        quads.iter().map(|q| q.to_string()).collect()
+    }
+
+    #[test]
+    fn e_mails_and_extension_keys_are_private_and_the_document_is_kept() {
+        let g = graphs(&doc());
+        let public = lines(&g.public);
         assert!(
-            public.iter().all(|q| !q.contains("hanako@example.org")),
+            public
+                .iter()
+                .all(|q| !q.contains("hanako@example.org") && !q.contains("x-tool")),
             "{public:#?}"
         );
         assert!(public.iter().any(|q| q.contains("\"Interviews\"")));
+        assert!(public.iter().any(|q| q.contains("\"Hanako\"")));
         assert!(public
             .iter()
             .any(|q| q.contains("https://w3id.org/dcso/ns/core#Dataset")));
-        assert!(g
-            .private
+        assert!(lines(&g.private)
             .iter()
-            .any(|q| q.to_string().contains("hanako@example.org")));
+            .any(|q| q.contains("hanako@example.org")));
         assert!(g
             .public
             .iter()
             .all(|q| !q.subject.is_blank_node() && !q.object.is_blank_node()));
         assert_eq!(madmp_document(&g.private).unwrap().unwrap(), doc());
-        assert_eq!(
-            madmp_document(&g.public).unwrap().unwrap(),
-            public_document(&doc())
-        );
+        let mut expected = doc();
+        expected["dmp"]["contact"]
+            .as_object_mut()
+            .unwrap()
+            .remove("mbox");
+        expected["dmp"]["dataset"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("x-tool:own");
+        assert_eq!(madmp_document(&g.public).unwrap().unwrap(), expected);
+        assert_eq!(public_document(&doc()).unwrap(), expected);
     }
 
     #[test]
-    fn a_document_without_e_mail_has_no_private_graph() {
+    fn an_extension_key_the_context_does_not_map_is_still_kept_privately() {
         let mut d = doc();
-        d["dmp"]["contact"].as_object_mut().unwrap().remove("mbox");
-        let base = Base::default();
-        let g = Mapping::builtin()
-            .madmp_to_graphs(&d, &base.record_iri("x"), &RecordContext::new(&base))
-            .unwrap();
-        assert!(g.private.is_empty(), "{:?}", g.private);
+        // Not an IRI, so JSON-LD drops it: no triple, but the document keeps it.
+        d["dmp"]["x_tool:note"] = json!("kept");
+        let g = graphs(&d);
+        assert_eq!(madmp_document(&g.private).unwrap().unwrap(), d);
+        assert!(!lines(&g.public).iter().any(|q| q.contains("kept")));
+    }
+
+    #[test]
+    fn a_person_not_to_be_published_leaves_the_public_graph_whole() {
+        let mut d = doc();
+        let person = |name: &str, id: &str, published: bool| {
+            json!({"name": name, "role": ["DataCurator"], "dmpg:mayBePublished": published,
+                   "dmpg:position": format!("{name} position"),
+                   "contributor_id": {"identifier": id, "type": "other"}})
+        };
+        d["dmp"]["contributor"] = json!([
+            person("Hidden Taro", "https://example.org/p/hidden", false),
+            person("Shown Jiro", "https://example.org/p/shown", true),
+        ]);
+        // The same hidden person as the contact, and as a dataset's manager.
+        d["dmp"]["contact"] = json!({"name": "Hidden Taro", "mbox": "taro@example.org",
+            "contact_id": {"identifier": "https://example.org/p/hidden", "type": "other"}});
+        d["dmp"]["dataset"][0]["dmpg:dataManager"] = json!("https://example.org/p/hidden");
+        let g = graphs(&d);
+        let public = lines(&g.public);
+        for secret in ["Hidden", "/p/hidden", "taro@"] {
+            assert!(
+                public.iter().all(|q| !q.contains(secret)),
+                "{secret}: {public:#?}"
+            );
+        }
+        // The published person keeps the IRI of their place in the document.
+        let record = "http://localhost:8080/record/https%3A%2F%2Fexample.org%2Fdmp%2F1";
+        assert!(
+            public.iter().any(|q| q.starts_with(&format!(
+                "<{record}#dmp/contributor/1> <http://xmlns.com/foaf/0.1/name> \"Shown Jiro\""
+            ))),
+            "{public:#?}"
+        );
+        // The withheld contact is the catalog's published contact point.
+        assert!(
+            public.iter().any(|q| q.starts_with(&format!(
+                "<{record}#dmp> <https://w3id.org/dcso/ns/core#hasContact> <http://localhost:8080/catalog#contact>"
+            ))),
+            "{public:#?}"
+        );
+        let stored = madmp_document(&g.public).unwrap().unwrap();
+        assert_eq!(
+            stored["dmp"]["contact"]["name"],
+            CatalogConfig::builtin().contact.name
+        );
+        assert_eq!(stored["dmp"]["contributor"].as_array().unwrap().len(), 1);
+        // Everything is in the private graph, under the same IRIs.
+        let private = lines(&g.private);
+        assert!(private.iter().any(|q| q.starts_with(&format!(
+            "<{record}#dmp/contributor/0> <http://xmlns.com/foaf/0.1/name> \"Hidden Taro\""
+        ))));
+        assert_eq!(madmp_document(&g.private).unwrap().unwrap(), d);
     }
 }

@@ -15,8 +15,36 @@ static BUILTIN: LazyLock<Mapping> = LazyLock::new(|| {
 
 /// A mapping table or RDF input that does not fit the model.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct MappingError(pub String);
+#[error("{message}")]
+pub struct MappingError {
+    message: String,
+    /// Why a maDMP document could not be read, where that is the cause.
+    #[source]
+    source: Option<dmpgraph_madmp::ImportError>,
+}
+
+impl MappingError {
+    /// An error described by `message`.
+    pub fn new(message: impl Into<String>) -> MappingError {
+        MappingError {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// An error caused by a maDMP document that does not read as the model.
+    pub fn madmp(message: impl Into<String>, source: dmpgraph_madmp::ImportError) -> MappingError {
+        MappingError {
+            message: message.into(),
+            source: Some(source),
+        }
+    }
+
+    /// The message, without the source's.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,6 +59,7 @@ struct RawMapping {
     madmp_classes: BTreeMap<String, String>,
     #[serde(default)]
     madmp_access_rights: BTreeMap<String, String>,
+    madmp_privacy: dmpgraph_madmp::PrivacyRules,
 }
 
 #[derive(Deserialize)]
@@ -104,6 +133,7 @@ pub struct Mapping {
     madmp_classes: HashMap<String, NamedNode>,
     /// maDMP `data_access` → EU access right, in order from the most open.
     madmp_access_rights: Vec<(String, NamedNode)>,
+    madmp_privacy: dmpgraph_madmp::PrivacyRules,
 }
 
 impl Mapping {
@@ -116,17 +146,17 @@ impl Mapping {
     /// intermediate step of a path must be a declared node, and no two fields
     /// of one entity may share a path.
     pub fn from_toml(text: &str) -> Result<Mapping, MappingError> {
-        let raw: RawMapping = toml::from_str(text).map_err(|e| MappingError(e.to_string()))?;
+        let raw: RawMapping = toml::from_str(text).map_err(|e| MappingError::new(e.to_string()))?;
         let expand = |curie: &str| -> Result<NamedNode, MappingError> {
             let (prefix, local) = curie
                 .split_once(':')
-                .ok_or_else(|| MappingError(format!("'{curie}' is not prefix:name")))?;
+                .ok_or_else(|| MappingError::new(format!("'{curie}' is not prefix:name")))?;
             let ns = raw
                 .prefixes
                 .get(prefix)
-                .ok_or_else(|| MappingError(format!("unknown prefix in '{curie}'")))?;
+                .ok_or_else(|| MappingError::new(format!("unknown prefix in '{curie}'")))?;
             NamedNode::new(format!("{ns}{local}"))
-                .map_err(|e| MappingError(format!("{curie}: {e}")))
+                .map_err(|e| MappingError::new(format!("{curie}: {e}")))
         };
         let expand_path = |path: &str| -> Result<Vec<NamedNode>, MappingError> {
             path.split('/').map(|step| expand(step.trim())).collect()
@@ -141,6 +171,7 @@ impl Mapping {
             access_rights: HashMap::new(),
             madmp_classes: HashMap::new(),
             madmp_access_rights: Vec::new(),
+            madmp_privacy: raw.madmp_privacy.clone(),
         };
         for (name, e) in &raw.entities {
             m.classes.insert(
@@ -176,7 +207,7 @@ impl Mapping {
         let mut seen: HashMap<(String, Vec<NamedNode>), Field> = HashMap::new();
         for (key, f) in &raw.fields {
             let field = Field::from_key(key)
-                .ok_or_else(|| MappingError(format!("unknown field '{key}'")))?;
+                .ok_or_else(|| MappingError::new(format!("unknown field '{key}'")))?;
             let path = expand_path(&f.path)?;
             let also = f
                 .also
@@ -185,14 +216,14 @@ impl Mapping {
                 .collect::<Result<Vec<_>, _>>()?;
             for p in std::iter::once(&path).chain(&also) {
                 if let Some(step) = p[..p.len() - 1].iter().find(|s| !m.nodes.contains_key(*s)) {
-                    return Err(MappingError(format!(
+                    return Err(MappingError::new(format!(
                         "{key}: path step {step} leads to no node of [nodes]"
                     )));
                 }
             }
             let kind = entity_of_key(key).to_string();
             if let Some(other) = seen.insert((kind.clone(), path.clone()), field) {
-                return Err(MappingError(format!(
+                return Err(MappingError::new(format!(
                     "{key} and {} share the path {} on one entity",
                     other.key(),
                     f.path
@@ -212,23 +243,23 @@ impl Mapping {
             );
         }
         if let Some(missing) = Field::ALL.iter().find(|f| !m.fields.contains_key(f)) {
-            return Err(MappingError(format!(
+            return Err(MappingError::new(format!(
                 "field '{}' has no path",
                 missing.key()
             )));
         }
         for (code, iri) in &raw.access_rights {
             let method = SharingMethod::from_code(code).ok_or_else(|| {
-                MappingError(format!("[access_rights]: unknown sharing method '{code}'"))
+                MappingError::new(format!("[access_rights]: unknown sharing method '{code}'"))
             })?;
-            let iri = NamedNode::new(iri).map_err(|e| MappingError(format!("{code}: {e}")))?;
+            let iri = NamedNode::new(iri).map_err(|e| MappingError::new(format!("{code}: {e}")))?;
             m.access_rights.insert(method, iri);
         }
         if let Some(missing) = SharingMethod::ALL
             .iter()
             .find(|s| !m.access_rights.contains_key(s))
         {
-            return Err(MappingError(format!(
+            return Err(MappingError::new(format!(
                 "[access_rights]: no access right for '{}'",
                 missing.code()
             )));
@@ -238,9 +269,18 @@ impl Mapping {
         }
         for access in ["open", "shared", "restricted", "closed"] {
             if let Some(iri) = raw.madmp_access_rights.get(access) {
-                let iri = NamedNode::new(iri)
-                    .map_err(|e| MappingError(format!("[madmp_access_rights] {access}: {e}")))?;
+                let iri = NamedNode::new(iri).map_err(|e| {
+                    MappingError::new(format!("[madmp_access_rights] {access}: {e}"))
+                })?;
                 m.madmp_access_rights.push((access.to_string(), iri));
+            }
+        }
+        let privacy = &m.madmp_privacy;
+        for (kind, keys) in &privacy.public_extension_keys {
+            if let Some(key) = keys.iter().find(|k| privacy.private_keys.contains(*k)) {
+                return Err(MappingError::new(format!(
+                    "[madmp_privacy.public_extension_keys] {kind}: '{key}' is one of the private_keys"
+                )));
             }
         }
         Ok(m)
@@ -254,6 +294,11 @@ impl Mapping {
             .enumerate()
             .find(|(_, (a, _))| a == data_access)
             .map(|(i, (_, iri))| (i, iri))
+    }
+
+    /// What of a maDMP document is public (`[madmp_privacy]`).
+    pub fn madmp_privacy(&self) -> &dmpgraph_madmp::PrivacyRules {
+        &self.madmp_privacy
     }
 
     /// The DCSO class of the objects under a maDMP key (`dataset` → `dcso:Dataset`).

@@ -2,14 +2,15 @@
 
 #![allow(dead_code)]
 
+pub mod http;
+#[allow(unused_imports)] // each test file uses a different subset
+pub use http::*;
+
 #[allow(unused_imports)] // each test file uses a different subset
 pub use dmpgraph_dev::testing::{python_ready, run_python, standards_dir, tool_ready};
 use dmpgraph_dev::{write_xlsx, Sample};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::{Command, Output};
 
 pub const TODAY: &str = "2026-11-01";
 
@@ -137,7 +138,8 @@ pub fn ingested_examples() -> tempfile::TempDir {
 }
 
 /// Every private value of the example plans (AMED's blue cells, staff who
-/// may not be published, and the e-mail addresses of the maDMP examples).
+/// may not be published, and the e-mail addresses and the other private
+/// parts of the maDMP examples, such as the KAKEN example's DMP tool key).
 pub fn example_private_values() -> Vec<String> {
     let mut values = Vec::new();
     let mut public = Vec::new();
@@ -156,6 +158,12 @@ pub fn example_private_values() -> Vec<String> {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
         let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
         collect_mbox(&doc, &mut values);
+        let parts = dmpgraph_rdf::Mapping::builtin()
+            .madmp_private_parts(&doc, dmpgraph_madmp::detect_version(&doc))
+            .unwrap();
+        for (pointer, _) in parts.iter() {
+            collect_strings(doc.pointer(pointer).unwrap(), &mut values);
+        }
     }
     values.sort();
     values.dedup();
@@ -185,6 +193,15 @@ pub fn without_blank_node_labels(text: &str) -> String {
     out
 }
 
+fn collect_strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Object(m) => m.values().for_each(|v| collect_strings(v, out)),
+        serde_json::Value::Array(a) => a.iter().for_each(|v| collect_strings(v, out)),
+        _ => {}
+    }
+}
+
 fn collect_mbox(v: &serde_json::Value, out: &mut Vec<String>) {
     match v {
         serde_json::Value::Object(m) => {
@@ -198,128 +215,4 @@ fn collect_mbox(v: &serde_json::Value, out: &mut Vec<String>) {
         serde_json::Value::Array(a) => a.iter().for_each(|v| collect_mbox(v, out)),
         _ => {}
     }
-}
-
-/// A running `dmpgraph serve`, killed when dropped.
-pub struct Server {
-    pub child: Child,
-    pub base: String,
-    /// What the server wrote on stderr.
-    pub log: std::sync::Arc<std::sync::Mutex<String>>,
-}
-
-impl Server {
-    pub fn start(store: &Path, extra: &[&str]) -> Server {
-        Server::start_with_env(store, extra, &[])
-    }
-
-    /// Starts a server with extra environment variables (a fault point).
-    pub fn start_with_env(store: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut args = vec!["serve", "--store", s(store), "--addr", "127.0.0.1:0"];
-        args.extend_from_slice(extra);
-        let mut command = bin();
-        for (k, v) in env {
-            command.env(k, v);
-        }
-        let mut child = command
-            .args(&args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("dmpgraph serve starts");
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-        let sink = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if let Some(rest) = line.split("on http://").nth(1) {
-                    let _ = tx.send(rest.split('/').next().unwrap_or_default().to_string());
-                }
-                let mut l = sink.lock().unwrap();
-                l.push_str(&line);
-                l.push('\n');
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_else(|_| panic!("server did not start: {}", log.lock().unwrap()));
-        Server {
-            child,
-            base: format!("http://{addr}"),
-            log,
-        }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A client that reports every status instead of failing on 4xx/5xx.
-pub fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into()
-}
-
-pub struct Reply {
-    pub status: u16,
-    pub content_type: String,
-    pub headers: Vec<(String, String)>,
-    pub body: String,
-}
-
-impl Reply {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-pub fn reply(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
-    let mut r = r.expect("request sent");
-    let headers = r
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
-        .collect();
-    Reply {
-        status: r.status().as_u16(),
-        content_type: r
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string(),
-        headers,
-        body: r.body_mut().read_to_string().unwrap_or_default(),
-    }
-}
-
-/// A query parameter's value, percent-encoded.
-pub fn enc(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
-/// `GET path` with an `Accept` header.
-pub fn get(server: &Server, path_and_query: &str, accept: &str) -> Reply {
-    reply(
-        agent()
-            .get(server.url(path_and_query))
-            .header("Accept", accept)
-            .call(),
-    )
 }
