@@ -13,12 +13,14 @@
 //!
 //! `cargo bench -p dmpgraph --bench live [-- --plans 1000] [--scale 30000]`
 //!
-//! The clients: each of the 16 runs, one after the other, the lookups a
-//! catalog serves all day: a SPARQL query for one plan's titles and dataset
-//! names, a record page (Turtle), a SPARQL query counting one programme's
-//! datasets, over keep-alive HTTP/1.1. `--think MS` (default 0) makes each
-//! client wait between requests, as people do; 0 keeps all 16 busy (the
-//! server saturated: latency then includes queueing for the cores).
+//! The clients, three scenarios, each on a fresh copy of the same store: 16
+//! clients over keep-alive HTTP/1.1, each waiting `--think MS` (default 200)
+//! between requests, as people and harvesters do, running in turn
+//! (1) the lookups a catalog serves all day: a SPARQL query for one plan's
+//! titles, its record page (Turtle); (2) the same with one whole-catalog
+//! question in nine (datasets of one programme: a scan of every plan);
+//! (3) the lookups with no think time (the server saturated: latency then
+//! includes queueing for the cores).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -124,7 +126,11 @@ fn enc(s: &str) -> String {
 }
 
 /// The requests the clients make, in turn.
-fn requests(base: &str, ids: &[String]) -> Vec<(String, &'static str)> {
+fn requests(
+    base: &str,
+    ids: &[String],
+    analytics: bool,
+) -> Vec<(String, &'static str, &'static str)> {
     let mut out = Vec::new();
     for (k, id) in ids.iter().enumerate() {
         let titles = format!(
@@ -133,9 +139,14 @@ fn requests(base: &str, ids: &[String]) -> Vec<(String, &'static str)> {
         out.push((
             format!("{base}/sparql?query={}", enc(&titles)),
             "application/sparql-results+json",
+            "a plan's titles (SPARQL)",
         ));
-        out.push((format!("{base}/record/{id}"), "text/turtle"));
-        if k.is_multiple_of(4) {
+        out.push((
+            format!("{base}/record/{id}"),
+            "text/turtle",
+            "a record page (Turtle)",
+        ));
+        if analytics && k.is_multiple_of(4) {
             let programme = &id[2..4];
             let count = format!(
                 "PREFIX dcso: <https://w3id.org/dcso/ns/core#> SELECT (COUNT(?d) AS ?n) WHERE {{ ?dmp dcso:hasDataset ?d ; dcso:hasProject/dcso:hasFunding/dcso:hasGrantId/dcso:identifier ?g FILTER(SUBSTR(STR(?g), 3, 2) = \"{programme}\") }}"
@@ -143,6 +154,7 @@ fn requests(base: &str, ids: &[String]) -> Vec<(String, &'static str)> {
             out.push((
                 format!("{base}/sparql?query={}", enc(&count)),
                 "application/sparql-results+json",
+                "a programme's datasets (SPARQL, whole catalog)",
             ));
         }
     }
@@ -150,11 +162,14 @@ fn requests(base: &str, ids: &[String]) -> Vec<(String, &'static str)> {
 }
 
 /// 16 clients until `stop`; their latencies (seconds) and error count.
+/// What one request took.
+type Timing = (&'static str, f64);
+
 fn load(
-    requests: Arc<Vec<(String, &'static str)>>,
+    requests: Arc<Vec<(String, &'static str, &'static str)>>,
     stop: Arc<AtomicBool>,
     think: Duration,
-) -> std::thread::JoinHandle<(Vec<f64>, usize)> {
+) -> std::thread::JoinHandle<(Vec<Timing>, usize)> {
     std::thread::spawn(move || {
         let latencies = Arc::new(Mutex::new(Vec::new()));
         let errors = Arc::new(Mutex::new(0usize));
@@ -175,7 +190,7 @@ fn load(
                     let mut k = c * 7;
                     let mut mine = Vec::new();
                     while !stop.load(Ordering::Relaxed) {
-                        let (url, accept) = &requests[k % requests.len()];
+                        let (url, accept, kind) = &requests[k % requests.len()];
                         k += 1;
                         let t = Instant::now();
                         let ok = agent
@@ -188,7 +203,7 @@ fn load(
                             })
                             .unwrap_or(false);
                         if ok {
-                            mine.push(t.elapsed().as_secs_f64());
+                            mine.push((*kind, t.elapsed().as_secs_f64()));
                         } else {
                             *errors.lock().unwrap() += 1;
                         }
@@ -209,6 +224,34 @@ fn load(
     })
 }
 
+/// CPU seconds the server's threads have used so far, by thread name
+/// (`/proc/PID/task/*/stat`: user + system time in clock ticks).
+fn thread_cpu(pid: u32) -> std::collections::BTreeMap<String, f64> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return out;
+    };
+    for task in tasks.filter_map(Result::ok) {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state … utime stime at fields 14 and 15.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let comm = stat[open + 1..close].to_string();
+        let fields: Vec<&str> = stat[close + 2..].split_whitespace().collect();
+        let ticks: f64 =
+            fields[11].parse::<f64>().unwrap_or(0.0) + fields[12].parse::<f64>().unwrap_or(0.0);
+        // Threads of one kind share a name up to a number.
+        let kind = comm
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
+            .to_string();
+        *out.entry(kind).or_insert(0.0) += ticks / 100.0;
+    }
+    out
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
@@ -219,21 +262,104 @@ fn p90(mut v: Vec<f64>) -> f64 {
     v.get(v.len() * 9 / 10).copied().unwrap_or(f64::NAN)
 }
 
+/// One scenario's results.
+struct Run {
+    name: String,
+    live_s: f64,
+    idle: (Vec<Timing>, usize),
+    busy: (Vec<Timing>, usize),
+    cpu: Vec<(String, f64)>,
+}
+
+/// Copies a store directory (a fresh copy of the same base for each scenario).
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A server over a fresh copy of `base`, 16 clients idle for 10 s, then the
+/// same clients while `plans` are ingested through the server.
+fn scenario(
+    root: &Path,
+    name: &str,
+    base: &Path,
+    plans: &Path,
+    reads: impl Fn(&str) -> Vec<(String, &'static str, &'static str)>,
+    think: Duration,
+) -> Run {
+    let store = root.join(format!("live-{}", name.replace(' ', "-")));
+    copy_dir(base, &store);
+    let server = serve(
+        &store,
+        &root.join(format!("serve-{}.log", name.replace(' ', "-"))),
+    );
+    let reqs = Arc::new(reads(&server.base));
+    let window = |seconds: u64| {
+        let stop = Arc::new(AtomicBool::new(false));
+        let clients = load(reqs.clone(), stop.clone(), think);
+        std::thread::sleep(Duration::from_secs(seconds));
+        stop.store(true, Ordering::SeqCst);
+        clients.join().unwrap()
+    };
+    window(3); // warm-up
+    let idle = window(10);
+    let stop = Arc::new(AtomicBool::new(false));
+    let clients = load(reqs.clone(), stop.clone(), think);
+    let cpu_before = thread_cpu(server.child.id());
+    let live_s = timed(&[
+        "ingest",
+        "--store",
+        store.to_str().unwrap(),
+        plans.to_str().unwrap(),
+    ]);
+    let cpu_after = thread_cpu(server.child.id());
+    stop.store(true, Ordering::SeqCst);
+    let busy = clients.join().unwrap();
+    drop(server);
+    let verify = bin()
+        .args(["stats", "--verify", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+    let cpu = cpu_after
+        .iter()
+        .map(|(k, after)| (k.clone(), after - cpu_before.get(k).copied().unwrap_or(0.0)))
+        .filter(|(_, used)| *used >= 0.01)
+        .collect();
+    Run {
+        name: name.to_string(),
+        live_s,
+        idle,
+        busy,
+        cpu,
+    }
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
     let plans: u64 = arg("--plans", 1000);
     let scale: u64 = arg("--scale", 0);
-    let think = Duration::from_millis(arg("--think", 0));
+    let think = Duration::from_millis(arg("--think", 200));
     let work = tempfile::tempdir().unwrap();
     let root = work.path();
     eprintln!("generating {plans} workbooks…");
-    let ids = generate(&root.join("plans"), 0, plans);
-    let grant_ids: Vec<String> = ids
-        .iter()
-        .map(|&i| dmpgraph_dev::generated_dmp(i).id().to_string())
-        .collect();
+    generate(&root.join("plans"), 0, plans);
     let plans_dir = root.join("plans");
 
     // (a) The offline bulk path, into an empty store.
@@ -245,95 +371,125 @@ fn main() {
         plans_dir.to_str().unwrap(),
     ]);
 
-    // (b) The live writer: a server holding a store with another
-    // generation of plans (so the clients have data to read), 16 clients.
+    // (b) The live writer: servers holding a store with another generation
+    // of plans (the clients' data), each scenario on a fresh copy of it.
     let base_dir = root.join("base");
     generate(&base_dir, 100_000, plans);
-    let live_store = root.join("live");
+    let base_store = root.join("base-store");
     timed(&[
         "ingest",
         "--store",
-        live_store.to_str().unwrap(),
+        base_store.to_str().unwrap(),
         base_dir.to_str().unwrap(),
     ]);
-    let base_ids: Vec<String> = (100_000..100_000 + plans)
+    let ids: Vec<String> = (100_000..100_000 + plans.min(200))
         .map(|i| dmpgraph_dev::generated_dmp(i).id().to_string())
         .collect();
-    let server = serve(&live_store, &root.join("serve.log"));
-    let reqs = Arc::new(requests(&server.base, &base_ids[..base_ids.len().min(200)]));
-    // Warm up, then idle latency for 10 s.
-    let stop = Arc::new(AtomicBool::new(false));
-    let warm = load(reqs.clone(), stop.clone(), think);
-    std::thread::sleep(Duration::from_secs(3));
-    stop.store(true, Ordering::SeqCst);
-    warm.join().unwrap();
-    let stop = Arc::new(AtomicBool::new(false));
-    let idle = load(reqs.clone(), stop.clone(), think);
-    std::thread::sleep(Duration::from_secs(10));
-    stop.store(true, Ordering::SeqCst);
-    let (idle_lat, idle_err) = idle.join().unwrap();
-    // The same clients while the same plans are ingested through the server.
-    let stop = Arc::new(AtomicBool::new(false));
-    let busy = load(reqs.clone(), stop.clone(), think);
-    let live_s = timed(&[
-        "ingest",
-        "--store",
-        live_store.to_str().unwrap(),
-        plans_dir.to_str().unwrap(),
-    ]);
-    stop.store(true, Ordering::SeqCst);
-    let (busy_lat, busy_err) = busy.join().unwrap();
-    drop(server);
-    // The live store now holds what the bulk store holds, and more.
-    let verify = bin()
-        .args(["stats", "--verify", "--store"])
-        .arg(&live_store)
-        .output()
-        .unwrap();
-    assert!(
-        verify.status.success(),
-        "{}",
-        String::from_utf8_lossy(&verify.stdout)
-    );
-    let _ = grant_ids;
+    let lookups = |base: &str| requests(base, &ids, false);
+    let analytics = |base: &str| requests(base, &ids, true);
+    let runs = [
+        scenario(root, "lookups", &base_store, &plans_dir, lookups, think),
+        scenario(
+            root,
+            "lookups and analytics",
+            &base_store,
+            &plans_dir,
+            analytics,
+            think,
+        ),
+        scenario(
+            root,
+            "lookups, no think time",
+            &base_store,
+            &plans_dir,
+            lookups,
+            Duration::ZERO,
+        ),
+    ];
 
     let n = plans as f64;
-    let (bulk_rps, live_rps) = (n / bulk_s, n / live_s);
-    let (idle_med, busy_med) = (median(idle_lat.clone()), median(busy_lat.clone()));
-    println!(
-        "live store benchmark: {plans} generated plans; 16 clients (think time {} ms); 2 cores",
-        think.as_millis()
-    );
+    let bulk_rps = n / bulk_s;
+    println!("live store benchmark: {plans} generated plans written into a store of {plans} others; 16 clients, each waiting {} ms between requests (but where said); 2 cores", think.as_millis());
     println!();
-    println!("| writes | seconds | records/s |");
-    println!("|---|---:|---:|");
-    println!("| offline bulk path, empty store (`dmpgraph ingest`, no server) | {bulk_s:.2} | {bulk_rps:.0} |");
-    println!("| live writer, through `dmpgraph serve` under 16 querying clients | {live_s:.2} | {live_rps:.0} |");
+    println!("| writes | seconds | records/s | × bulk |");
+    println!("|---|---:|---:|---:|");
+    println!("| offline bulk path, empty store (`dmpgraph ingest`, no server) | {bulk_s:.2} | {bulk_rps:.0} | 1.00 |");
+    for r in &runs {
+        println!(
+            "| live writer through `dmpgraph serve`, 16 clients: {} | {:.2} | {:.0} | **{:.2}** |",
+            r.name,
+            r.live_s,
+            n / r.live_s,
+            (n / r.live_s) / bulk_rps
+        );
+    }
     println!();
-    println!(
-        "live / bulk: **{:.2}** (target ≥ 0.50)",
-        live_rps / bulk_rps
-    );
+    println!("| reads (16 clients) | requests | median ms | p90 ms | errors | median × idle |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    let all = |v: &[Timing]| v.iter().map(|(_, l)| *l).collect::<Vec<f64>>();
+    for r in &runs {
+        let idle_med = median(all(&r.idle.0));
+        let row = |label: &str, v: Vec<f64>, errors: usize, vs: f64| {
+            println!(
+                "| {label} | {} | {:.2} | {:.2} | {errors} | {} |",
+                v.len(),
+                median(v.clone()) * 1e3,
+                p90(v.clone()) * 1e3,
+                if vs.is_nan() {
+                    String::new()
+                } else {
+                    format!("**{:.2}**", median(v) / vs)
+                }
+            );
+        };
+        row(
+            &format!("{}: idle", r.name),
+            all(&r.idle.0),
+            r.idle.1,
+            f64::NAN,
+        );
+        row(
+            &format!("{}: during the live ingest", r.name),
+            all(&r.busy.0),
+            r.busy.1,
+            idle_med,
+        );
+        let mut kinds: Vec<&str> = r.idle.0.iter().map(|(k, _)| *k).collect();
+        kinds.sort();
+        kinds.dedup();
+        if kinds.len() > 1 {
+            for kind in kinds {
+                let of = |v: &[Timing]| {
+                    v.iter()
+                        .filter(|(k, _)| *k == kind)
+                        .map(|(_, l)| *l)
+                        .collect::<Vec<f64>>()
+                };
+                let kind_idle = median(of(&r.idle.0));
+                row(
+                    &format!("&nbsp;&nbsp;{kind}: idle"),
+                    of(&r.idle.0),
+                    0,
+                    f64::NAN,
+                );
+                row(
+                    &format!("&nbsp;&nbsp;{kind}: during"),
+                    of(&r.busy.0),
+                    0,
+                    kind_idle,
+                );
+            }
+        }
+    }
     println!();
-    println!("| reads (16 clients) | requests | median ms | p90 ms | errors |");
-    println!("|---|---:|---:|---:|---:|");
-    println!(
-        "| idle server | {} | {:.2} | {:.2} | {idle_err} |",
-        idle_lat.len(),
-        idle_med * 1e3,
-        p90(idle_lat.clone()) * 1e3
-    );
-    println!(
-        "| during the live ingest | {} | {:.2} | {:.2} | {busy_err} |",
-        busy_lat.len(),
-        busy_med * 1e3,
-        p90(busy_lat.clone()) * 1e3
-    );
-    println!();
-    println!(
-        "median latency under writes / idle: **{:.2}** (target ≤ 1.5)",
-        busy_med / idle_med
-    );
+    for r in &runs {
+        let cpu: Vec<String> = r.cpu.iter().map(|(k, s)| format!("{k} {s:.2}")).collect();
+        println!(
+            "server CPU seconds during the ingest, {}: {}",
+            r.name,
+            cpu.join(", ")
+        );
+    }
 
     if scale > 0 {
         println!();

@@ -156,7 +156,10 @@ pub(crate) fn open_target(dir: &Path, create: bool) -> anyhow::Result<Target> {
     let started = Instant::now();
     loop {
         if let Some(client) = AdminClient::connect(dir)? {
-            tracing::info!(socket = %client.path().display(), "a server holds the store: handing the work to it");
+            tracing::info!(socket = %client.path().display(), "a server holds the store: handing the work to it, at a lower CPU priority (its readers come first)");
+            // Threads started from here on (the ingest's readers and its
+            // writer thread, rayon's pool) inherit it.
+            dmpgraph_store::lower_priority(dmpgraph_pipeline::WRITER_NICE);
             return Ok(Target::Remote(Remote::new(client)));
         }
         match Local::open(dir, true) {

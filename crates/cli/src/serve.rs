@@ -5,7 +5,7 @@
 use crate::commands::{open_target, Target};
 use anyhow::Context;
 use dmpgraph_pipeline::admin::{AdminServer, QueryAnswer, Services};
-use dmpgraph_pipeline::Local;
+use dmpgraph_pipeline::{Local, WRITER_NICE};
 use dmpgraph_server::query::ParsedQuery;
 use dmpgraph_server::{format_from_name, Config, Limits, Offer};
 use std::io::{Read, Write};
@@ -100,14 +100,20 @@ pub fn serve(
             dir.display()
         );
     }
+    // In the server, rayon's threads only prepare writes (hashes, N-Quads):
+    // they run, as the writer does, below the readers' priority.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("dmpgraph-prepare-{i}"))
+        .start_handler(|_| dmpgraph_store::lower_priority(WRITER_NICE))
+        .build_global();
     // The server is the store's only writer, and others hand it their work.
-    let local = Local::open(dir, false)
+    let local = Local::for_server(dir)
         .with_context(|| format!("cannot open the store at {}", dir.display()))?;
     let query_view = local.public();
     let admin = AdminServer::start(
         dir,
         Services {
-            writer: local.sink().0,
+            writer: local.handle(),
             public: local.public(),
             private: local.private(),
             query: Some(Box::new(move |text, format| {

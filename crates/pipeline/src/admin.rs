@@ -348,6 +348,8 @@ fn write_message(stream: &mut impl Write, value: &impl Serialize) -> std::io::Re
 }
 
 fn serve_connection(stream: UnixStream, services: &Services) {
+    // Parsing and hashing what arrives is writing work: readers come first.
+    dmpgraph_store::lower_priority(crate::WRITER_NICE);
     if !peer_is_owner(&stream) {
         tracing::warn!("admin socket: refused a peer that is not the store's owner");
         return;
@@ -356,30 +358,75 @@ fn serve_connection(stream: UnixStream, services: &Services) {
         return;
     };
     let mut reader = BufReader::new(stream);
-    loop {
-        let message = match read_message(&mut reader) {
-            Ok(Some(m)) => m,
-            Ok(None) => return,
-            Err(e) => {
-                let _ = write_message(
-                    &mut out,
-                    &Response::Error {
-                        message: format!("bad request: {e}"),
+    // Requests are read (and writes parsed, hashed and queued to the
+    // writer) on this thread; answers are written in order on another, so a
+    // client may send its next write while the writer applies the one
+    // before. A request other than a write is answered there too, after
+    // every write before it: a client reads its own writes.
+    let (answers, to_answer) = std::sync::mpsc::sync_channel::<Answer>(1);
+    // The scope owns the sending end: when reading stops, it is dropped, and
+    // the answering thread ends once it has answered what was read.
+    std::thread::scope(move |scope| {
+        scope.spawn(move || {
+            for a in to_answer {
+                let response = match a {
+                    Answer::Now(r) => r,
+                    Answer::Write(pending) => match pending.wait() {
+                        Ok(outcomes) => ok(outcomes),
+                        Err(e) => error(e),
                     },
-                );
+                    Answer::Read(request) => answer(request, services),
+                };
+                if write_message(&mut out, &response).is_err() {
+                    return;
+                }
+            }
+        });
+        loop {
+            let message = match read_message(&mut reader) {
+                Ok(Some(m)) => m,
+                Ok(None) => return,
+                Err(e) => {
+                    let _ = answers.send(Answer::Now(Response::Error {
+                        message: format!("bad request: {e}"),
+                    }));
+                    return;
+                }
+            };
+            let a = match serde_json::from_slice::<Request>(&message) {
+                Ok(Request::Write { changes }) => {
+                    match changes
+                        .into_iter()
+                        .map(WireChange::into_change)
+                        .collect::<Result<Vec<Change>, String>>()
+                    {
+                        Ok(c) => match services.writer.send(c) {
+                            Ok(pending) => Answer::Write(pending),
+                            Err(e) => Answer::Now(error(e)),
+                        },
+                        Err(message) => Answer::Now(Response::Error { message }),
+                    }
+                }
+                Ok(request) => Answer::Read(request),
+                Err(e) => Answer::Now(Response::Error {
+                    message: format!("bad request: {e}"),
+                }),
+            };
+            if answers.send(a).is_err() {
                 return;
             }
-        };
-        let response = match serde_json::from_slice::<Request>(&message) {
-            Ok(request) => answer(request, services),
-            Err(e) => Response::Error {
-                message: format!("bad request: {e}"),
-            },
-        };
-        if write_message(&mut out, &response).is_err() {
-            return;
         }
-    }
+    });
+}
+
+/// What a request is answered with, in order.
+enum Answer {
+    /// Known already (a request that could not be read).
+    Now(Response),
+    /// A write's outcomes, once the writer has applied it.
+    Write(dmpgraph_store::Pending),
+    /// Any other request, answered after the writes before it.
+    Read(Request),
 }
 
 fn ok(value: impl Serialize) -> Response {
@@ -473,6 +520,8 @@ pub struct AdminClient {
     path: PathBuf,
     reader: BufReader<UnixStream>,
     out: UnixStream,
+    /// Writes sent and not yet answered (their answers come first).
+    unanswered: usize,
 }
 
 /// What a query through the admin socket gave.
@@ -509,6 +558,7 @@ impl AdminClient {
             path,
             reader: BufReader::new(stream),
             out,
+            unanswered: 0,
         };
         client.call(&Request::Hello {
             version: env!("CARGO_PKG_VERSION").into(),
@@ -522,11 +572,27 @@ impl AdminClient {
     }
 
     fn exchange(&mut self, request: &Request) -> Result<Response, PipelineError> {
-        let admin_err = |source| PipelineError::Admin {
+        if self.unanswered > 0 {
+            return Err(PipelineError::Protocol {
+                path: self.path.clone(),
+                message: format!(
+                    "a request while {} writes are unanswered (receive their outcomes first)",
+                    self.unanswered
+                ),
+            });
+        }
+        self.send_request(request)?;
+        self.read_response()
+    }
+
+    fn send_request(&mut self, request: &Request) -> Result<(), PipelineError> {
+        write_message(&mut self.out, request).map_err(|source| PipelineError::Admin {
             path: self.path.clone(),
             source,
-        };
-        write_message(&mut self.out, request).map_err(admin_err)?;
+        })
+    }
+
+    fn read_response(&mut self) -> Result<Response, PipelineError> {
         let line = read_message(&mut self.reader)
             .map_err(|source| PipelineError::Admin {
                 path: self.path.clone(),
@@ -540,6 +606,32 @@ impl AdminClient {
             path: self.path.clone(),
             message: format!("an answer this dmpgraph cannot read: {e}"),
         })
+    }
+
+    /// Sends a write without waiting for its answer ([`receive_write`](Self::receive_write)).
+    fn send_write(&mut self, changes: Vec<WireChange>) -> Result<(), PipelineError> {
+        self.send_request(&Request::Write { changes })?;
+        self.unanswered += 1;
+        Ok(())
+    }
+
+    /// The outcomes of the oldest write sent and not yet answered.
+    fn receive_write(&mut self) -> Result<Vec<WriteOutcome>, PipelineError> {
+        if self.unanswered == 0 {
+            return Ok(Vec::new());
+        }
+        self.unanswered -= 1;
+        match self.read_response()? {
+            Response::Ok { value } => {
+                serde_json::from_value(value).map_err(|e| PipelineError::Protocol {
+                    path: self.path.clone(),
+                    message: format!("an answer this dmpgraph cannot read: {e}"),
+                })
+            }
+            Response::Error { message } | Response::Refused { message } => {
+                Err(PipelineError::Remote { message })
+            }
+        }
     }
 
     fn call(&mut self, request: &Request) -> Result<serde_json::Value, PipelineError> {
@@ -624,12 +716,13 @@ impl Remote {
 }
 
 impl Sink for &Remote {
-    fn write(&mut self, changes: Vec<Change>) -> Result<Vec<WriteOutcome>, PipelineError> {
-        if changes.is_empty() {
-            return Ok(Vec::new());
-        }
+    fn send(&mut self, changes: Vec<Change>) -> Result<(), PipelineError> {
         let changes = changes.into_iter().map(WireChange::from_change).collect();
-        self.with(|c| c.call_as(&Request::Write { changes }))
+        self.with(|c| c.send_write(changes))
+    }
+
+    fn receive(&mut self) -> Result<Vec<WriteOutcome>, PipelineError> {
+        self.with(AdminClient::receive_write)
     }
 }
 

@@ -30,6 +30,12 @@ pub trait Catalog {
     fn stats(&self, verify: bool) -> Result<(Stats, Option<Vec<Inconsistency>>), PipelineError>;
 }
 
+/// The nice value of writing while a server serves: the server's writer,
+/// the threads that prepare what its admin socket receives, and a command
+/// that hands its work to a running server run at it, so that a large
+/// ingest slows itself rather than the answers to readers.
+pub const WRITER_NICE: i32 = 10;
+
 /// A store this process opened, with its writer running in this process.
 pub struct Local {
     writer: Writer,
@@ -40,18 +46,49 @@ impl Local {
     /// their writer. `offline`: no server reads this store, so records new
     /// to an empty store may be bulk-loaded.
     pub fn open(dir: &Path, offline: bool) -> Result<Local, PipelineError> {
-        let stores = Stores::open(dir)?;
-        Ok(Local {
-            writer: stores.start_writer(WriterOptions {
+        Local::open_with(
+            dir,
+            WriterOptions {
                 offline,
                 ..WriterOptions::default()
-            }),
+            },
+        )
+    }
+
+    /// Opens the stores for a server: its writer runs at a lower CPU
+    /// priority ([`WRITER_NICE`]), so that readers are answered first.
+    pub fn for_server(dir: &Path) -> Result<Local, PipelineError> {
+        let local = Local::open_with(
+            dir,
+            WriterOptions {
+                nice: Some(WRITER_NICE),
+                ..WriterOptions::default()
+            },
+        )?;
+        // RocksDB's compactions and flushes are the writer's work too.
+        dmpgraph_store::lower_background_priority(WRITER_NICE);
+        Ok(local)
+    }
+
+    /// Opens the stores with these writer options.
+    pub fn open_with(dir: &Path, options: WriterOptions) -> Result<Local, PipelineError> {
+        let stores = Stores::open(dir)?;
+        Ok(Local {
+            writer: stores.start_writer(options),
         })
+    }
+
+    /// The writer's handle (for a server's admin socket).
+    pub fn handle(&self) -> WriteHandle {
+        self.writer.handle()
     }
 
     /// Where writes go.
     pub fn sink(&self) -> LocalSink {
-        LocalSink(self.writer.handle())
+        LocalSink {
+            handle: self.writer.handle(),
+            pending: std::collections::VecDeque::new(),
+        }
     }
 
     /// The public view.
@@ -71,11 +108,23 @@ impl Local {
 }
 
 /// The writer of a store this process opened.
-pub struct LocalSink(pub WriteHandle);
+pub struct LocalSink {
+    handle: WriteHandle,
+    pending: std::collections::VecDeque<dmpgraph_store::Pending>,
+}
 
 impl Sink for LocalSink {
-    fn write(&mut self, changes: Vec<Change>) -> Result<Vec<WriteOutcome>, PipelineError> {
-        Ok(self.0.submit(changes)?)
+    fn send(&mut self, changes: Vec<Change>) -> Result<(), PipelineError> {
+        self.pending.push_back(self.handle.send(changes)?);
+        Ok(())
+    }
+
+    fn receive(&mut self) -> Result<Vec<WriteOutcome>, PipelineError> {
+        // Nothing sent, nothing to answer.
+        match self.pending.pop_front() {
+            Some(p) => Ok(p.wait()?),
+            None => Ok(Vec::new()),
+        }
     }
 }
 

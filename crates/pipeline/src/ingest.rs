@@ -13,9 +13,25 @@ use std::sync::mpsc;
 /// Where writes go: the writer of a store this process opened, or a
 /// running server's writer through its admin socket.
 pub trait Sink: Send {
+    /// Queues changes and returns without waiting for them to be applied;
+    /// changes are applied in the order sent.
+    fn send(&mut self, changes: Vec<Change>) -> Result<(), PipelineError>;
+
+    /// Waits for the outcomes of the oldest changes sent and not yet
+    /// received: one outcome per change, in order.
+    fn receive(&mut self) -> Result<Vec<WriteOutcome>, PipelineError>;
+
     /// Applies changes; one outcome per change, in order.
-    fn write(&mut self, changes: Vec<Change>) -> Result<Vec<WriteOutcome>, PipelineError>;
+    fn write(&mut self, changes: Vec<Change>) -> Result<Vec<WriteOutcome>, PipelineError> {
+        self.send(changes)?;
+        self.receive()
+    }
 }
+
+/// How many batches an ingest keeps in flight: the next one is prepared
+/// (hashed, serialised, sent, parsed by a server) while the writer applies
+/// the one before.
+const IN_FLIGHT: usize = 2;
 
 /// A batch read and ready to write: its writes, and for each the slot of
 /// its file's report.
@@ -43,15 +59,43 @@ pub fn ingest(
     std::thread::scope(|scope| -> Result<(), PipelineError> {
         let writer = scope.spawn(move || -> Result<Vec<(usize, FileReport)>, PipelineError> {
             let mut done = Vec::new();
-            for b in batches {
-                let n = b.slots.len();
-                let outcomes = sink.write(b.writes)?;
-                for ((slot, report), outcome) in b.slots.into_iter().zip(outcomes) {
+            let mut in_flight = std::collections::VecDeque::new();
+            let mut receive = |sink: &mut dyn Sink,
+                               slots: Vec<(usize, FileReport)>|
+             -> Result<(), PipelineError> {
+                let n = slots.len();
+                let outcomes = sink.receive()?;
+                for ((slot, report), outcome) in slots.into_iter().zip(outcomes) {
                     done.push((slot, reported(report, outcome)));
                 }
                 progress(n as u64);
+                Ok(())
+            };
+            let mut failed = None;
+            for b in batches {
+                if let Err(e) = sink.send(b.writes) {
+                    failed = Some(e);
+                    break;
+                }
+                in_flight.push_back(b.slots);
+                if in_flight.len() >= IN_FLIGHT {
+                    let slots = in_flight.pop_front().expect("in flight");
+                    if let Err(e) = receive(&mut *sink, slots) {
+                        failed = Some(e);
+                        break;
+                    }
+                }
             }
-            Ok(done)
+            // What was sent is answered, also after a failure.
+            for slots in in_flight {
+                if let Err(e) = receive(&mut *sink, slots) {
+                    failed.get_or_insert(e);
+                }
+            }
+            match failed {
+                Some(e) => Err(e),
+                None => Ok(done),
+            }
         });
         let mut offset = 0;
         for chunk in files.chunks(batch.max(1)) {

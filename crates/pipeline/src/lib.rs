@@ -34,7 +34,7 @@ pub mod read;
 pub mod records;
 pub mod show;
 
-pub use catalog::{Catalog, Local};
+pub use catalog::{Catalog, Local, WRITER_NICE};
 pub use ingest::Sink;
 
 use std::path::PathBuf;

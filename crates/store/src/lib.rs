@@ -57,7 +57,8 @@ pub use registry::{
 };
 pub use view::{Inconsistency, PrivateView, PublicSnapshot, PublicView, Stats};
 pub use writer::{
-    Change, Condition, Delete, RecordWrite, WriteHandle, WriteOutcome, Writer, WriterOptions,
+    lower_background_priority, lower_priority, Change, Condition, Delete, Pending, RecordWrite,
+    WriteHandle, WriteOutcome, Writer, WriterOptions,
 };
 
 use oxigraph::store::Store;

@@ -167,6 +167,10 @@ pub struct WriterOptions {
     /// server): records new to an empty store are written with oxigraph's
     /// bulk loader, several times faster than transactions.
     pub offline: bool,
+    /// Run the writer's threads at this nice value (Linux; 0 to 19, higher
+    /// is gentler): a server gives its readers the CPU first, so a large
+    /// ingest slows the writer, not the answers.
+    pub nice: Option<i32>,
 }
 
 impl Default for WriterOptions {
@@ -178,6 +182,41 @@ impl Default for WriterOptions {
             checkpoint_interval: Duration::from_secs(30),
             checkpoint_idle: Duration::from_secs(1),
             offline: false,
+            nice: None,
+        }
+    }
+}
+
+/// Lowers the calling thread's CPU priority to `nice` (on Linux the nice
+/// value is a thread's own; threads it starts inherit it). A failure (a
+/// system without per-thread priorities) only means the thread keeps its
+/// priority.
+pub fn lower_priority(nice: i32) {
+    if let Err(e) = rustix::process::setpriority_process(None, nice) {
+        tracing::debug!("cannot lower this thread's priority to nice {nice}: {e}");
+    }
+}
+
+/// Lowers the CPU priority of RocksDB's background threads (compactions and
+/// flushes, named `rocksdb:…`) of this process to `nice`: they are writing
+/// work, done for the writer. Linux only (`/proc/self/task`); elsewhere, or
+/// when a thread cannot be changed, nothing happens.
+pub fn lower_background_priority(nice: i32) {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return;
+    };
+    for task in tasks.filter_map(Result::ok) {
+        let is_rocksdb = std::fs::read_to_string(task.path().join("comm"))
+            .is_ok_and(|comm| comm.starts_with("rocksdb:"));
+        let tid = task
+            .file_name()
+            .to_str()
+            .and_then(|t| t.parse::<i32>().ok())
+            .and_then(rustix::process::Pid::from_raw);
+        if let (true, Some(tid)) = (is_rocksdb, tid) {
+            if let Err(e) = rustix::process::setpriority_process(Some(tid), nice) {
+                tracing::debug!("cannot lower RocksDB thread {tid:?} to nice {nice}: {e}");
+            }
         }
     }
 }
@@ -263,6 +302,19 @@ pub struct WriteHandle {
     failed: Arc<Mutex<Option<Arc<StoreError>>>>,
 }
 
+/// Changes queued with [`WriteHandle::send`], not yet answered.
+pub struct Pending {
+    answer: mpsc::Receiver<Result<Vec<WriteOutcome>, StoreError>>,
+    handle: WriteHandle,
+}
+
+impl Pending {
+    /// Waits for the writer's answer: one outcome per change, in order.
+    pub fn wait(self) -> Result<Vec<WriteOutcome>, StoreError> {
+        self.answer.recv().map_err(|_| self.handle.stopped())?
+    }
+}
+
 impl WriteHandle {
     fn stopped(&self) -> StoreError {
         match self
@@ -281,15 +333,28 @@ impl WriteHandle {
     /// (and rayon's), so the writer spends its time on the stores. Blocks
     /// while the writer's queue is full.
     pub fn submit(&self, changes: Vec<Change>) -> Result<Vec<WriteOutcome>, StoreError> {
-        if changes.is_empty() {
-            return Ok(Vec::new());
-        }
-        let prepared: Vec<Prepared> = changes.into_par_iter().map(prepare).collect();
+        self.send(changes)?.wait()
+    }
+
+    /// Queues changes (hashed and serialised on the caller's thread, as
+    /// [`submit`](Self::submit)) and returns at once: the answer comes from
+    /// [`Pending::wait`]. Changes sent from one thread are applied in the
+    /// order sent, so a caller may prepare and queue its next changes while
+    /// the writer applies these. Blocks while the writer's queue is full.
+    pub fn send(&self, changes: Vec<Change>) -> Result<Pending, StoreError> {
         let (reply, answer) = mpsc::channel();
-        self.tx
-            .send(Job::Changes(prepared, reply))
-            .map_err(|_| self.stopped())?;
-        answer.recv().map_err(|_| self.stopped())?
+        if changes.is_empty() {
+            let _ = reply.send(Ok(Vec::new()));
+        } else {
+            let prepared: Vec<Prepared> = changes.into_par_iter().map(prepare).collect();
+            self.tx
+                .send(Job::Changes(prepared, reply))
+                .map_err(|_| self.stopped())?;
+        }
+        Ok(Pending {
+            answer,
+            handle: self.clone(),
+        })
     }
 
     /// Checkpoints now: both stores flushed, the registry durable, the
@@ -323,7 +388,14 @@ impl Writer {
         };
         let thread = std::thread::Builder::new()
             .name("dmpgraph-writer".into())
-            .spawn(move || run(stores, options, rx, failed))
+            .spawn(move || {
+                if let Some(nice) = options.nice {
+                    // Threads this one starts (the private store's, the bulk
+                    // loader's) inherit it.
+                    lower_priority(nice);
+                }
+                run(stores, options, rx, failed)
+            })
             .expect("the writer thread starts");
         Writer {
             handle,
@@ -535,12 +607,14 @@ impl State {
         }
         // Nothing is written when the round cannot be decided or journaled:
         // it is refused and the writer goes on.
+        let started = Instant::now();
         let (planned, answers) = match self.plan(changes) {
             Ok(p) => p,
             Err(e) => return refuse(replies, Arc::new(e)),
         };
         if !planned.is_empty() {
             let round = planned[0].journaled.entry.seq;
+            let decided = started.elapsed();
             let changes: Vec<&JournaledChange> = planned.iter().map(|p| &p.journaled).collect();
             match self.stores.private.journal.append(round, &changes) {
                 Ok(bytes) => {
@@ -551,7 +625,16 @@ impl State {
                 Err(e) => return refuse(replies, Arc::new(e)),
             }
             crate::fault_point("after-journal");
-            if let Err(e) = apply::round(&self.stores, &planned_refs(&planned), self.bulk) {
+            let journaled = started.elapsed();
+            let applied = apply::round(&self.stores, &planned_refs(&planned), self.bulk);
+            tracing::debug!(
+                changes = planned.len(),
+                decide_ms = decided.as_secs_f64() * 1e3,
+                journal_ms = (journaled - decided).as_secs_f64() * 1e3,
+                apply_ms = (started.elapsed() - journaled).as_secs_f64() * 1e3,
+                "round written"
+            );
+            if let Err(e) = applied {
                 // The round is journaled: replaying it (idempotent) finishes it.
                 tracing::warn!(error = %e, "a round failed; replaying it from the journal");
                 if let Err(e2) = apply::recover(&self.stores) {
