@@ -4,15 +4,18 @@
 //!    generated plans (a) offline, into an empty store (the bulk path: no
 //!    reader can exist, records new to the store go through oxigraph's bulk
 //!    loader) and (b) handed to a running `dmpgraph serve` (the live writer:
-//!    records new to the store in write batches, or bulk-ingested atomically
-//!    from 20,000 quads a round) while 16 clients query it.
+//!    write batches and transactions) while 16 clients query it.
 //! 2. **Reads under writes**: the median latency of those 16 clients'
 //!    queries during (b), against the same clients on the idle server.
 //! 3. With `--scale N` (AMED's ten years: 30,000): `ingest` of N plans
 //!    against `validate` of the same (reading and checking alone), and
 //!    1,000 more plans into that full store against into an empty one.
 //!
-//! `cargo bench -p dmpgraph --bench live [-- --plans 1000] [--scale 30000]`
+//! `cargo bench --workspace --bench live [-- --plans 1000] [--repeat 3] [--scale 30000]`
+//!
+//! Each write is timed `--repeat` times (every run on a fresh copy), and
+//! each row gives the median, with every run's figure beside it: on two
+//! cores a few seconds of writes under load vary from run to run.
 //!
 //! The clients, three scenarios, each on a fresh copy of the same store: 16
 //! clients over keep-alive HTTP/1.1, each waiting `--think MS` (default 200)
@@ -125,6 +128,9 @@ fn serve(store: &Path, log: &Path) -> Server {
 fn enc(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
+
+/// A request: its URL, the media type asked for, and what kind it is.
+type Request = (String, &'static str, &'static str);
 
 /// The requests the clients make, in turn.
 fn requests(
@@ -266,10 +272,42 @@ fn p90(mut v: Vec<f64>) -> f64 {
 /// One scenario's results.
 struct Run {
     name: String,
+    /// The median of the repetitions' write times…
     live_s: f64,
+    /// … and each repetition's, with its median read latency × idle.
+    reps: Vec<(f64, f64)>,
     idle: (Vec<Timing>, usize),
     busy: (Vec<Timing>, usize),
     cpu: Vec<(String, f64)>,
+}
+
+fn idle_or_busy(v: &[Timing]) -> Vec<f64> {
+    v.iter().map(|(_, l)| *l).collect()
+}
+
+/// One scenario repeated: the median write time, every request pooled.
+fn repeated(runs: Vec<Run>) -> Run {
+    let mut runs = runs.into_iter();
+    let mut all = runs.next().expect("one run at least");
+    for r in runs {
+        all.reps.extend(r.reps);
+        all.idle.0.extend(r.idle.0);
+        all.idle.1 += r.idle.1;
+        all.busy.0.extend(r.busy.0);
+        all.busy.1 += r.busy.1;
+        for (k, used) in r.cpu {
+            match all.cpu.iter_mut().find(|(kind, _)| *kind == k) {
+                Some((_, total)) => *total += used,
+                None => all.cpu.push((k, used)),
+            }
+        }
+    }
+    all.live_s = median(all.reps.iter().map(|(s, _)| *s).collect());
+    let n = all.reps.len() as f64;
+    for (_, used) in &mut all.cpu {
+        *used /= n;
+    }
+    all
 }
 
 /// Copies a store directory (a fresh copy of the same base for each scenario).
@@ -291,18 +329,17 @@ fn copy_dir(from: &Path, to: &Path) {
 /// same clients while `plans` are ingested through the server.
 fn scenario(
     root: &Path,
+    rep: usize,
     name: &str,
     base: &Path,
     plans: &Path,
     reads: impl Fn(&str) -> Vec<(String, &'static str, &'static str)>,
     think: Duration,
 ) -> Run {
-    let store = root.join(format!("live-{}", name.replace(' ', "-")));
+    let slug = format!("{}-{rep}", name.replace([' ', ','], "-"));
+    let store = root.join(format!("live-{slug}"));
     copy_dir(base, &store);
-    let server = serve(
-        &store,
-        &root.join(format!("serve-{}.log", name.replace(' ', "-"))),
-    );
+    let server = serve(&store, &root.join(format!("serve-{slug}.log")));
     let reqs = Arc::new(reads(&server.base));
     let window = |seconds: u64| {
         let stop = Arc::new(AtomicBool::new(false));
@@ -336,14 +373,17 @@ fn scenario(
         "{}",
         String::from_utf8_lossy(&verify.stdout)
     );
+    let _ = std::fs::remove_dir_all(&store);
     let cpu = cpu_after
         .iter()
         .map(|(k, after)| (k.clone(), after - cpu_before.get(k).copied().unwrap_or(0.0)))
         .filter(|(_, used)| *used >= 0.01)
         .collect();
+    let ratio = median(idle_or_busy(&busy.0)) / median(idle_or_busy(&idle.0));
     Run {
         name: name.to_string(),
         live_s,
+        reps: vec![(live_s, ratio)],
         idle,
         busy,
         cpu,
@@ -363,14 +403,22 @@ fn main() {
     generate(&root.join("plans"), 0, plans);
     let plans_dir = root.join("plans");
 
+    let repeat: usize = arg("--repeat", 3);
     // (a) The offline bulk path, into an empty store.
-    let bulk_store = root.join("bulk");
-    let bulk_s = timed(&[
-        "ingest",
-        "--store",
-        bulk_store.to_str().unwrap(),
-        plans_dir.to_str().unwrap(),
-    ]);
+    let bulk_runs: Vec<f64> = (0..repeat)
+        .map(|rep| {
+            let bulk_store = root.join(format!("bulk-{rep}"));
+            let s = timed(&[
+                "ingest",
+                "--store",
+                bulk_store.to_str().unwrap(),
+                plans_dir.to_str().unwrap(),
+            ]);
+            let _ = std::fs::remove_dir_all(&bulk_store);
+            s
+        })
+        .collect();
+    let bulk_s = median(bulk_runs.clone());
 
     // (b) The live writer: servers holding a store with another generation
     // of plans (the clients' data), each scenario on a fresh copy of it.
@@ -388,40 +436,53 @@ fn main() {
         .collect();
     let lookups = |base: &str| requests(base, &ids, false);
     let analytics = |base: &str| requests(base, &ids, true);
+    let run = |name: &str, reads: &dyn Fn(&str) -> Vec<Request>, think: Duration| {
+        repeated(
+            (0..repeat)
+                .map(|rep| scenario(root, rep, name, &base_store, &plans_dir, reads, think))
+                .collect(),
+        )
+    };
     let runs = [
-        scenario(root, "lookups", &base_store, &plans_dir, lookups, think),
-        scenario(
-            root,
-            "lookups and analytics",
-            &base_store,
-            &plans_dir,
-            analytics,
-            think,
-        ),
-        scenario(
-            root,
-            "lookups, no think time",
-            &base_store,
-            &plans_dir,
-            lookups,
-            Duration::ZERO,
-        ),
+        run("lookups", &lookups, think),
+        run("lookups and analytics", &analytics, think),
+        run("lookups, no think time", &lookups, Duration::ZERO),
     ];
 
     let n = plans as f64;
     let bulk_rps = n / bulk_s;
-    println!("live store benchmark: {plans} generated plans written into a store of {plans} others; 16 clients, each waiting {} ms between requests (but where said); 2 cores", think.as_millis());
+    println!("live store benchmark: {plans} generated plans written into a store of {plans} others; 16 clients, each waiting {} ms between requests (but where said); every row the median of {repeat} runs (each on a fresh copy), requests pooled over them", think.as_millis());
     println!();
-    println!("| writes | seconds | records/s | × bulk |");
-    println!("|---|---:|---:|---:|");
-    println!("| offline bulk path, empty store (`dmpgraph ingest`, no server) | {bulk_s:.2} | {bulk_rps:.0} | 1.00 |");
+    let list = |v: &[f64], digits: usize| {
+        v.iter()
+            .map(|x| format!("{x:.digits$}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!("| writes | seconds (median) | records/s | × bulk | seconds, each run |");
+    println!("|---|---:|---:|---:|---|");
+    println!(
+        "| offline bulk path, empty store (`dmpgraph ingest`, no server) | {bulk_s:.2} | {bulk_rps:.0} | 1.00 | {} |",
+        list(&bulk_runs, 2)
+    );
     for r in &runs {
+        let each: Vec<f64> = r.reps.iter().map(|(s, _)| *s).collect();
         println!(
-            "| live writer through `dmpgraph serve`, 16 clients: {} | {:.2} | {:.0} | **{:.2}** |",
+            "| live writer through `dmpgraph serve`, 16 clients: {} | {:.2} | {:.0} | **{:.2}** | {} |",
             r.name,
             r.live_s,
             n / r.live_s,
-            (n / r.live_s) / bulk_rps
+            (n / r.live_s) / bulk_rps,
+            list(&each, 2)
+        );
+    }
+    println!();
+    for r in &runs {
+        let each: Vec<f64> = r.reps.iter().map(|(_, x)| *x).collect();
+        println!(
+            "median read latency during / idle, each run, {}: {}",
+            r.name,
+            list(&each, 2)
         );
     }
     println!();
@@ -486,7 +547,7 @@ fn main() {
     for r in &runs {
         let cpu: Vec<String> = r.cpu.iter().map(|(k, s)| format!("{k} {s:.2}")).collect();
         println!(
-            "server CPU seconds during the ingest, {}: {}",
+            "server CPU seconds during the ingest (mean of the runs), {}: {}",
             r.name,
             cpu.join(", ")
         );
@@ -554,8 +615,12 @@ fn scale_run(root: &Path, scale: u64) {
     println!("| `validate` {scale} plans | {validate_s:.1} |");
     println!("| `ingest` {scale} plans into an empty store | {ingest_s:.1} |");
     println!("| `ingest` 1,000 plans into an empty store (bulk path) | {into_empty:.2} |");
-    println!("| `ingest` 1,000 plans into a store of 1,000 (as a server writes) | {into_small:.2} |");
-    println!("| `ingest` 1,000 plans into the store of {scale} (as a server writes) | {into_full:.2} |");
+    println!(
+        "| `ingest` 1,000 plans into a store of 1,000 (as a server writes) | {into_small:.2} |"
+    );
+    println!(
+        "| `ingest` 1,000 plans into the store of {scale} (as a server writes) | {into_full:.2} |"
+    );
     println!();
     println!(
         "ingest / validate at {scale}: **{:.2}** (target ≤ 2)",

@@ -369,8 +369,8 @@ fn a_new_base_iri_moves_records_without_leaving_old_graphs() {
 
 #[test]
 fn both_write_paths_keep_every_record() {
-    // Into an empty store, records go through the bulk loader; into one that
-    // holds records, through transactions that replace each record whole.
+    // Offline, records new to the store go through the bulk loader; records
+    // that replace others, through transactions that replace each whole.
     let files = tempfile::tempdir().unwrap();
     let store = tempfile::tempdir().unwrap();
     for i in 0..256u64 {

@@ -44,7 +44,7 @@ pub struct Local {
 impl Local {
     /// Opens the stores under `dir` (replaying the journal) and starts
     /// their writer. `offline`: no server reads this store, so records new
-    /// to an empty store may be bulk-loaded.
+    /// to the store are bulk-loaded.
     pub fn open(dir: &Path, offline: bool) -> Result<Local, PipelineError> {
         Local::open_with(
             dir,

@@ -28,6 +28,20 @@ pub trait Sink: Send {
     }
 }
 
+/// The first batch of an ingest is at most this many records, so that the
+/// writer starts early, while the rest of the first full batch is read.
+const FIRST_BATCH: usize = 32;
+
+/// `files` in batches of `batch`, the first one smaller ([`FIRST_BATCH`]).
+fn batches_of(files: &[PathBuf], batch: usize) -> impl Iterator<Item = &[PathBuf]> {
+    let batch = batch.max(1);
+    let first = batch.min(FIRST_BATCH).min(files.len());
+    let (head, rest) = files.split_at(first);
+    std::iter::once(head)
+        .filter(|h| !h.is_empty())
+        .chain(rest.chunks(batch))
+}
+
 /// How many batches an ingest keeps in flight: the next one is prepared
 /// (hashed, serialised, sent, parsed by a server) while the writer applies
 /// the one before.
@@ -98,7 +112,7 @@ pub fn ingest(
             }
         });
         let mut offset = 0;
-        for chunk in files.chunks(batch.max(1)) {
+        for chunk in batches_of(files, batch) {
             let reads: Vec<Read> = chunk.par_iter().map(|p| read_one(p, options)).collect();
             let mut b = Batch {
                 writes: Vec::new(),

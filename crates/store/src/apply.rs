@@ -15,15 +15,6 @@ pub(crate) struct Step<'a> {
     pub(crate) fresh: bool,
 }
 
-/// Records new to the store are bulk-loaded also while readers read, when
-/// a round brings at least this many of their quads to a store (about 90
-/// plans): oxigraph's bulk loader writes sorted files and ingests them into
-/// RocksDB in one atomic step across its column families, so a reader's
-/// snapshot has all of them or none, as with a write batch; it costs half
-/// the CPU of a write batch per quad (whose memtable inserts dominate), but
-/// a fixed price per call that a single plan does not repay.
-pub(crate) const BULK_QUADS: usize = 20_000;
-
 /// Applies a round. The two stores take it at once, each on a thread of
 /// its own. Each store takes the round in at most two atomic steps per
 /// record (its graph when new to the store; replacements and deletes in
@@ -34,14 +25,15 @@ pub(crate) const BULK_QUADS: usize = 20_000;
 /// Readers that pair a registry snapshot with a public-store snapshot are
 /// held off while the replacements and the registry commit, so that they
 /// never see a record's new graph with its old entry, or the reverse.
-/// Records new to the store are committed before that (bulk-loaded from
-/// [`BULK_QUADS`] on, else each in one write batch, the batches on as many
-/// threads as there are cores): until the registry names them, a paired
-/// reader does not look for them, and a SPARQL query sees each one whole or
-/// not at all.
+/// Records new to the store are committed before that, in one write batch:
+/// until the registry names them, a paired reader does not look for them,
+/// and a SPARQL query sees each one whole or not at all.
 ///
 /// `bulk`: no reader can exist (a command that opened an empty store
-/// itself), so records new to the store always go through the bulk loader.
+/// itself), so records new to the store go through oxigraph's bulk loader
+/// (twice as fast: sorted files, no memtable inserts; but the files it adds
+/// to RocksDB's first level slow the reads of a store being read, measured
+/// by the `live` benchmark, so a server never uses it).
 pub(crate) fn round(stores: &Stores, steps: &[Step<'_>], bulk: bool) -> Result<(), StoreError> {
     let t = std::time::Instant::now();
     let private = &stores.private;
@@ -98,7 +90,7 @@ struct Prepared<'a> {
     store: &'a Store,
     /// Records new to the store, bulk-loading in the loader's thread…
     loader: Option<oxigraph::store::BulkLoader<'a>>,
-    /// … or to be written in write batches: each record's quads.
+    /// … or to be written in one write batch: each record's quads.
     fresh: Vec<Vec<Quad>>,
     /// Replacements and deletes.
     tx: Option<oxigraph::store::Transaction<'a>>,
@@ -112,51 +104,11 @@ impl<'a> Prepared<'a> {
     fn commit_new(self) -> Result<Changes<'a>, StorageError> {
         if let Some(loader) = self.loader {
             loader.commit()?;
-        } else {
-            extend_in_parts(self.store, self.fresh)?;
+        } else if !self.fresh.is_empty() {
+            self.store.extend(self.fresh.into_iter().flatten())?;
         }
         Ok(Changes(self.tx))
     }
-}
-
-/// Writes records new to the store, each wholly in one write batch, the
-/// batches split by quads about evenly over the cores and committed at once
-/// (RocksDB inserts concurrent batches into its memtables in parallel).
-fn extend_in_parts(store: &Store, records: Vec<Vec<Quad>>) -> Result<(), StorageError> {
-    let total: usize = records.iter().map(Vec::len).sum();
-    if total == 0 {
-        return Ok(());
-    }
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // A part is worth a thread from a few thousand quads on (some plans).
-    let parts = cores.min(total / 4096).max(1);
-    let share = total.div_ceil(parts);
-    let mut batches: Vec<Vec<Quad>> = Vec::with_capacity(parts);
-    let mut current: Vec<Quad> = Vec::new();
-    for record in records {
-        if !current.is_empty() && current.len() + record.len() > share && batches.len() + 1 < parts
-        {
-            batches.push(std::mem::take(&mut current));
-        }
-        current.extend(record);
-    }
-    batches.push(current);
-    let mut batches = batches.into_iter();
-    let first = batches.next().unwrap_or_default();
-    std::thread::scope(|scope| {
-        let others: Vec<_> = batches
-            .map(|batch| scope.spawn(move || store.extend(batch)))
-            .collect();
-        let mine = store.extend(first);
-        others
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .chain(std::iter::once(mine))
-            .collect::<Result<(), StorageError>>()
-    })
 }
 
 impl Changes<'_> {
@@ -214,8 +166,7 @@ fn prepare<'a>(
             tx.insert(q);
         }
     }
-    let new_quads: usize = fresh.iter().map(Vec::len).sum();
-    let loader = if new_quads > 0 && (bulk || new_quads >= BULK_QUADS) {
+    let loader = if bulk && !fresh.is_empty() {
         let mut loader = store.bulk_loader();
         loader.load_quads(std::mem::take(&mut fresh).into_iter().flatten())?;
         Some(loader)
@@ -259,19 +210,39 @@ pub(crate) fn recover(stores: &Stores) -> Result<(), StoreError> {
 /// disk, then the registry committed durably, then the journal trimmed.
 pub(crate) fn checkpoint(stores: &Stores, round: u64) -> Result<(), StoreError> {
     let t = std::time::Instant::now();
-    stores
-        .private
-        .store
-        .flush()
-        .map_err(|e| stores.private.oxi_err(e))?;
-    stores
-        .public
-        .store
-        .flush()
-        .map_err(|e| stores.public.oxi_err(e))?;
+    // The two stores flush at once (each waits for its memtables' files).
+    let (private, public) = std::thread::scope(|scope| {
+        let private = scope.spawn(|| {
+            stores
+                .private
+                .store
+                .flush()
+                .map_err(|e| stores.private.oxi_err(e))
+        });
+        let public = stores
+            .public
+            .store
+            .flush()
+            .map_err(|e| stores.public.oxi_err(e));
+        (
+            private
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            public,
+        )
+    });
+    private?;
+    public?;
+    let flushed = t.elapsed();
     fault_point("after-flush");
     stores.public.registry.sync()?;
+    let synced = t.elapsed();
     stores.private.journal.trim(round)?;
-    tracing::debug!(ms = t.elapsed().as_secs_f64() * 1e3, "checkpoint");
+    tracing::debug!(
+        flush_ms = flushed.as_secs_f64() * 1e3,
+        registry_ms = (synced - flushed).as_secs_f64() * 1e3,
+        journal_ms = (t.elapsed() - synced).as_secs_f64() * 1e3,
+        "checkpoint"
+    );
     Ok(())
 }

@@ -164,8 +164,9 @@ pub struct WriterOptions {
     /// … or when no change came for this long.
     pub checkpoint_idle: Duration,
     /// No reader can exist (a command that opened the store itself, not the
-    /// server): records new to an empty store are written with oxigraph's
-    /// bulk loader, several times faster than transactions.
+    /// server): records new to the store are written with oxigraph's bulk
+    /// loader, twice as fast as write batches (which a server uses: the
+    /// bulk loader's files slow the reads of a store being read).
     pub offline: bool,
     /// Run the writer's threads at this nice value (Linux; 0 to 19, higher
     /// is gentler): a server gives its readers the CPU first, so a large
@@ -468,13 +469,7 @@ fn run(
     rx: Receiver<Job>,
     failed: Arc<Mutex<Option<Arc<StoreError>>>>,
 ) {
-    let bulk = options.offline
-        && stores
-            .public
-            .registry
-            .begin_read()
-            .and_then(|r| r.is_empty())
-            .unwrap_or(false);
+    let bulk = options.offline;
     let mut state = State {
         stores,
         options,
