@@ -192,6 +192,17 @@ pub enum Command {
         /// Queries evaluated at once; the others wait (default: the number of cores).
         #[arg(long, value_name = "N")]
         max_concurrent: Option<usize>,
+        /// The OAI-PMH repository identifier (items are oai:ID:dmp:…).
+        #[arg(
+            long,
+            value_name = "ID",
+            env = "DMPGRAPH_OAI_REPOSITORY",
+            default_value = "localhost"
+        )]
+        oai_repository_identifier: String,
+        /// Items per OAI-PMH list page.
+        #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+        oai_page_size: u32,
     },
 }
 

@@ -100,7 +100,20 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             query_timeout,
             max_rows,
             max_concurrent,
-        } => serve::serve(&store.store, addr, query_timeout, max_rows, max_concurrent),
+            oai_repository_identifier,
+            oai_page_size,
+        } => serve::serve(
+            &store.store,
+            addr,
+            query_timeout,
+            max_rows,
+            max_concurrent,
+            dmpgraph_oai::OaiConfig {
+                repository_identifier: oai_repository_identifier,
+                page_size: oai_page_size as usize,
+                ..dmpgraph_oai::OaiConfig::default()
+            },
+        ),
         Command::Show {
             store,
             public_only,

@@ -81,6 +81,7 @@ pub fn serve(
     query_timeout: f64,
     max_rows: usize,
     max_concurrent: Option<usize>,
+    oai: dmpgraph_oai::OaiConfig,
 ) -> anyhow::Result<ExitCode> {
     if !(query_timeout.is_finite() && query_timeout > 0.0) {
         anyhow::bail!("--query-timeout {query_timeout}: expected a positive number of seconds");
@@ -121,7 +122,7 @@ pub fn serve(
             })),
         },
     )?;
-    let config = Config { addr, limits };
+    let config = Config { addr, limits, oai };
     let served = dmpgraph_server::run(local.public(), config, |bound| {
         eprintln!(
             "dmpgraph: serving {} on http://{bound}/ (SPARQL at /sparql); writes through {}",

@@ -1,7 +1,7 @@
 //! dmpgraph's HTTP server over the **public** store: a SPARQL 1.1 Protocol
 //! endpoint (`/sparql`), the read-only Graph Store Protocol (`/store`),
 //! record pages that dereference record IRIs (`/record/{id}`) and `/health`.
-//! The OAI-PMH endpoint (`/oai`) is its own module tree, to come.
+//! and the OAI-PMH 2.0 data provider (`/oai`, crate `dmpgraph-oai`).
 //!
 //! Handlers get a [`PublicView`]: the public store and the registry,
 //! read-only, with no path to the private store, so no request can reach a
@@ -19,6 +19,7 @@
 mod formats;
 mod gsp;
 mod limits;
+mod oai;
 mod pages;
 pub mod query;
 mod sparql;
@@ -64,6 +65,8 @@ pub struct Config {
     pub addr: SocketAddr,
     /// The query path's limits.
     pub limits: Limits,
+    /// The OAI-PMH repository.
+    pub oai: dmpgraph_oai::OaiConfig,
 }
 
 impl Default for Config {
@@ -71,6 +74,7 @@ impl Default for Config {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             limits: Limits::default(),
+            oai: dmpgraph_oai::OaiConfig::default(),
         }
     }
 }
@@ -80,6 +84,7 @@ impl Default for Config {
 pub(crate) struct AppState {
     pub(crate) public: PublicView,
     pub(crate) gate: Gate,
+    pub(crate) oai: Option<dmpgraph_oai::Provider>,
 }
 
 /// An error answer: a status and a plain-text message for people.
@@ -135,9 +140,17 @@ impl IntoResponse for HttpError {
 /// The application: every route, CORS and access logs. Routes of other
 /// issues (`/oai`) merge into it.
 pub fn router(public: PublicView, config: &Config) -> Router {
+    let oai = match dmpgraph_oai::Provider::new(public.clone(), config.oai.clone()) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            tracing::error!(error = %e, "OAI-PMH is off: its token key cannot be read or made");
+            None
+        }
+    };
     let state = AppState {
         public,
         gate: Gate::new(config.limits.clone()),
+        oai,
     };
     let cors = CorsLayer::new()
         .allow_origin(Any)
@@ -154,6 +167,7 @@ pub fn router(public: PublicView, config: &Config) -> Router {
         .route("/sparql", get(sparql::get).post(sparql::post))
         .route("/store", get(gsp::get))
         .route("/record/{id}", get(pages::record))
+        .route("/oai", get(oai::get).post(oai::post))
         .with_state(state)
         .layer(cors)
         .layer(
