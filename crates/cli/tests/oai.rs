@@ -320,3 +320,44 @@ fn a_harvester_takes_every_plan_and_every_error_is_an_oai_pmh_document() {
         cases.len()
     );
 }
+
+#[test]
+fn sickle_harvests_every_set_and_format_to_the_end_and_incrementally() {
+    if !python_ready("sickle") {
+        return;
+    }
+    let store = ingested_examples();
+    let (_, _, entries) = dump(store.path());
+    let plans = plans(&entries);
+    let server = Server::start(store.path(), &["--oai-page-size", "3"]);
+    // A change after every stored datestamp: the incremental harvest from
+    // then takes it alone (a deletion, as a deleted header).
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let from = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let deleted = plans[0].key.to_string();
+    let out = run(&["delete", "--store", s(store.path()), &deleted]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let in_set = |set: &str| {
+        plans
+            .iter()
+            .filter(|e| e.sets.iter().any(|s| s == set))
+            .count()
+    };
+    let mut expected = serde_json::Map::new();
+    expected.insert(String::new(), plans.len().into());
+    for set in ["dmp", "dmp:amed", "dmp:madmp"] {
+        if in_set(set) > 0 {
+            expected.insert(set.into(), in_set(set).into());
+        }
+    }
+    let task = serde_json::json!({
+        "endpoint": server.url("/oai"),
+        "expected": expected,
+        "from": from,
+        "changed": [format!("oai:localhost:{deleted}")],
+    });
+    let script = repo_root().join("crates/cli/tests/python/oai_harvest.py");
+    let report = run_python(&script, &task);
+    println!("{report}");
+    assert!(report.contains(" 0 problems"), "{report}");
+}
