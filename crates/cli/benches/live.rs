@@ -281,7 +281,8 @@ struct Run {
     cpu: Vec<(String, f64)>,
 }
 
-fn idle_or_busy(v: &[Timing]) -> Vec<f64> {
+/// The latencies of some requests (seconds), whatever their kind.
+fn latencies(v: &[Timing]) -> Vec<f64> {
     v.iter().map(|(_, l)| *l).collect()
 }
 
@@ -379,7 +380,7 @@ fn scenario(
         .map(|(k, after)| (k.clone(), after - cpu_before.get(k).copied().unwrap_or(0.0)))
         .filter(|(_, used)| *used >= 0.01)
         .collect();
-    let ratio = median(idle_or_busy(&busy.0)) / median(idle_or_busy(&idle.0));
+    let ratio = median(latencies(&busy.0)) / median(latencies(&idle.0));
     Run {
         name: name.to_string(),
         live_s,
@@ -488,9 +489,8 @@ fn main() {
     println!();
     println!("| reads (16 clients) | requests | median ms | p90 ms | errors | median × idle |");
     println!("|---|---:|---:|---:|---:|---:|");
-    let all = |v: &[Timing]| v.iter().map(|(_, l)| *l).collect::<Vec<f64>>();
     for r in &runs {
-        let idle_med = median(all(&r.idle.0));
+        let idle_med = median(latencies(&r.idle.0));
         let row = |label: &str, v: Vec<f64>, errors: usize, vs: f64| {
             println!(
                 "| {label} | {} | {:.2} | {:.2} | {errors} | {} |",
@@ -506,13 +506,13 @@ fn main() {
         };
         row(
             &format!("{}: idle", r.name),
-            all(&r.idle.0),
+            latencies(&r.idle.0),
             r.idle.1,
             f64::NAN,
         );
         row(
             &format!("{}: during the live ingest", r.name),
-            all(&r.busy.0),
+            latencies(&r.busy.0),
             r.busy.1,
             idle_med,
         );

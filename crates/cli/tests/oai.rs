@@ -77,15 +77,34 @@ fn error_code(xml: &str) -> Option<String> {
     between(xml, "<error code=\"", "\"").map(str::to_owned)
 }
 
+/// Every page of a list, following its resumption tokens to the end.
+fn pages(server: &Server, verb: &str, args: &str) -> Vec<String> {
+    let mut pages = Vec::new();
+    let mut query = format!("verb={verb}&{args}");
+    loop {
+        let xml = oai(server, &query);
+        let next = token(&xml);
+        pages.push(xml);
+        match next {
+            Some(t) if !t.is_empty() => query = format!("verb={verb}&resumptionToken={}", enc(&t)),
+            _ => break,
+        }
+        assert!(pages.len() < 1000, "the harvest does not end");
+    }
+    pages
+}
+
 /// Harvests a whole list through its tokens; every page validated. Returns
 /// the identifiers.
 fn harvest(server: &Server, standards: &Path, verb: &str, args: &str) -> Vec<String> {
     let mut ids = Vec::new();
-    let mut query = format!("verb={verb}&{args}");
-    let mut pages = 0;
-    loop {
-        let xml = oai(server, &query);
-        valid(standards, "oai-pmh/OAI-PMH.xsd", &xml, &query);
+    for xml in pages(server, verb, args) {
+        valid(
+            standards,
+            "oai-pmh/OAI-PMH.xsd",
+            &xml,
+            &format!("{verb} {args}"),
+        );
         for record in oai_dc_records(&xml) {
             valid(standards, "oai-pmh/oai_dc.xsd", &record, "an oai_dc record");
         }
@@ -94,12 +113,6 @@ fn harvest(server: &Server, standards: &Path, verb: &str, args: &str) -> Vec<Str
                 .skip(1)
                 .map(|s| s[..s.find("</identifier>").unwrap()].to_string()),
         );
-        pages += 1;
-        match token(&xml) {
-            Some(t) if !t.is_empty() => query = format!("verb={verb}&resumptionToken={}", enc(&t)),
-            _ => break,
-        }
-        assert!(pages < 1000, "the harvest does not end");
     }
     ids
 }
@@ -252,25 +265,8 @@ fn a_harvester_takes_every_plan_and_every_error_is_an_oai_pmh_document() {
     );
 
     // No private value of the examples in any response.
-    let mut everything = String::new();
-    for query in [
-        "verb=Identify".to_string(),
-        "verb=ListSets".to_string(),
-        "verb=ListRecords&metadataPrefix=oai_dc".to_string(),
-    ] {
-        everything.push_str(&oai(&server, &query));
-    }
-    let mut query = "verb=ListRecords&metadataPrefix=oai_dc".to_string();
-    loop {
-        let xml = oai(&server, &query);
-        everything.push_str(&xml);
-        match token(&xml) {
-            Some(t) if !t.is_empty() => {
-                query = format!("verb=ListRecords&resumptionToken={}", enc(&t))
-            }
-            _ => break,
-        }
-    }
+    let mut everything = oai(&server, "verb=Identify") + &oai(&server, "verb=ListSets");
+    everything.extend(pages(&server, "ListRecords", "metadataPrefix=oai_dc"));
     for value in example_private_values() {
         assert!(
             !everything.contains(&value),

@@ -17,7 +17,7 @@ pub use request::{parse, ErrorCode, List, ListArgs, OaiError, Request};
 
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use dmpgraph_store::{Cursor, Listing, PublicView, RecordEntry, RecordKey, RecordKind, StoreError};
-use oxigraph::model::{Quad, Term};
+use oxigraph::model::{NamedOrBlankNode, Quad, Term};
 use std::ops::Bound;
 use std::path::Path;
 use token::{Signer, TokenState};
@@ -485,7 +485,8 @@ fn oai_dc(graph: &str, quads: &[Quad], x: &mut Xml) {
         let mut out: Vec<(String, Option<String>)> = quads
             .iter()
             .filter(|q| {
-                q.subject.to_string() == format!("<{subject}>") && q.predicate.as_str() == predicate
+                matches!(&q.subject, NamedOrBlankNode::NamedNode(n) if n.as_str() == subject)
+                    && q.predicate.as_str() == predicate
             })
             .filter_map(|q| match &q.object {
                 Term::Literal(l) => Some((l.value().to_string(), l.language().map(str::to_owned))),

@@ -19,10 +19,9 @@ use crate::catalog::{stats_of, Catalog};
 use crate::ingest::Sink;
 use crate::PipelineError;
 use dmpgraph_store::{
-    Change, Condition, Delete, Inconsistency, PrivateView, PublicView, RecordEntry, RecordKey,
-    RecordWrite, SourceFormat, Stats, WriteHandle, WriteOutcome,
+    parse_nquads, to_nquads, Change, Condition, Delete, Inconsistency, PrivateView, PublicView,
+    RecordEntry, RecordKey, RecordWrite, SourceFormat, Stats, WriteHandle, WriteOutcome,
 };
-use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{NamedNode, Quad};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -135,20 +134,8 @@ enum WireChange {
     },
 }
 
-fn to_nquads(quads: &[Quad]) -> String {
-    let mut out = String::new();
-    for q in quads {
-        out.push_str(&q.to_string());
-        out.push_str(" .\n");
-    }
-    out
-}
-
 fn from_nquads(text: &str) -> Result<Vec<Quad>, String> {
-    RdfParser::from_format(RdfFormat::NQuads)
-        .for_slice(text.as_bytes())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("N-Quads: {e}"))
+    parse_nquads(text).map_err(|e| format!("N-Quads: {e}"))
 }
 
 impl WireChange {
@@ -369,14 +356,7 @@ fn serve_connection(stream: UnixStream, services: &Services) {
     std::thread::scope(move |scope| {
         scope.spawn(move || {
             for a in to_answer {
-                let response = match a {
-                    Answer::Now(r) => r,
-                    Answer::Write(pending) => match pending.wait() {
-                        Ok(outcomes) => ok(outcomes),
-                        Err(e) => error(e),
-                    },
-                    Answer::Read(request) => answer(request, services),
-                };
+                let response = settle(a, services);
                 if write_message(&mut out, &response).is_err() {
                     return;
                 }
@@ -394,19 +374,7 @@ fn serve_connection(stream: UnixStream, services: &Services) {
                 }
             };
             let a = match serde_json::from_slice::<Request>(&message) {
-                Ok(Request::Write { changes }) => {
-                    match changes
-                        .into_iter()
-                        .map(WireChange::into_change)
-                        .collect::<Result<Vec<Change>, String>>()
-                    {
-                        Ok(c) => match services.writer.send(c) {
-                            Ok(pending) => Answer::Write(pending),
-                            Err(e) => Answer::Now(error(e)),
-                        },
-                        Err(message) => Answer::Now(Response::Error { message }),
-                    }
-                }
+                Ok(Request::Write { changes }) => queue_write(changes, services),
                 Ok(request) => Answer::Read(request),
                 Err(e) => Answer::Now(Response::Error {
                     message: format!("bad request: {e}"),
@@ -417,6 +385,34 @@ fn serve_connection(stream: UnixStream, services: &Services) {
             }
         }
     });
+}
+
+/// Parses a write's changes and queues them to the writer.
+fn queue_write(changes: Vec<WireChange>, s: &Services) -> Answer {
+    match changes
+        .into_iter()
+        .map(WireChange::into_change)
+        .collect::<Result<Vec<Change>, String>>()
+    {
+        Ok(c) => match s.writer.send(c) {
+            Ok(pending) => Answer::Write(pending),
+            Err(e) => Answer::Now(error(e)),
+        },
+        Err(message) => Answer::Now(Response::Error { message }),
+    }
+}
+
+/// The response an answer comes to: a write's once the writer applied it,
+/// any other request's once the writes before it are answered.
+fn settle(a: Answer, s: &Services) -> Response {
+    match a {
+        Answer::Now(r) => r,
+        Answer::Write(pending) => match pending.wait() {
+            Ok(outcomes) => ok(outcomes),
+            Err(e) => error(e),
+        },
+        Answer::Read(request) => answer(request, s),
+    }
 }
 
 /// What a request is answered with, in order.
@@ -462,17 +458,7 @@ fn answer(request: Request, s: &Services) -> Response {
             }
             ok(serde_json::json!({ "version": env!("CARGO_PKG_VERSION"), "store": s.public.dir() }))
         }
-        Request::Write { changes } => {
-            let changes: Result<Vec<Change>, String> =
-                changes.into_iter().map(WireChange::into_change).collect();
-            match changes {
-                Ok(c) => match s.writer.submit(c) {
-                    Ok(outcomes) => ok(outcomes),
-                    Err(e) => error(e),
-                },
-                Err(message) => Response::Error { message },
-            }
-        }
+        Request::Write { changes } => settle(queue_write(changes, s), s),
         Request::Records => match s.public.records() {
             Ok(r) => ok(r),
             Err(e) => error(e),

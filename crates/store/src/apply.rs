@@ -90,8 +90,8 @@ struct Prepared<'a> {
     store: &'a Store,
     /// Records new to the store, bulk-loading in the loader's thread…
     loader: Option<oxigraph::store::BulkLoader<'a>>,
-    /// … or to be written in one write batch: each record's quads.
-    fresh: Vec<Vec<Quad>>,
+    /// … or to be written in one write batch.
+    fresh: Vec<Quad>,
     /// Replacements and deletes.
     tx: Option<oxigraph::store::Transaction<'a>>,
 }
@@ -105,7 +105,7 @@ impl<'a> Prepared<'a> {
         if let Some(loader) = self.loader {
             loader.commit()?;
         } else if !self.fresh.is_empty() {
-            self.store.extend(self.fresh.into_iter().flatten())?;
+            self.store.extend(self.fresh)?;
         }
         Ok(Changes(self.tx))
     }
@@ -126,7 +126,7 @@ fn prepare<'a>(
     public: bool,
     bulk: bool,
 ) -> Result<Prepared<'a>, StorageError> {
-    let mut fresh: Vec<Vec<Quad>> = Vec::new();
+    let mut fresh: Vec<Quad> = Vec::new();
     let mut tx = None;
     let parse_err = |e: StoreError| StorageError::Other(Box::new(e));
     for step in steps {
@@ -134,7 +134,7 @@ fn prepare<'a>(
         let graph = NamedNode::new_unchecked(&c.entry.graph);
         let new = c.quads(public).map_err(parse_err)?;
         if step.fresh && c.replaces.is_empty() {
-            fresh.push(new.into_owned());
+            fresh.extend(new.iter().cloned());
             continue;
         }
         if tx.is_none() {
@@ -168,7 +168,7 @@ fn prepare<'a>(
     }
     let loader = if bulk && !fresh.is_empty() {
         let mut loader = store.bulk_loader();
-        loader.load_quads(std::mem::take(&mut fresh).into_iter().flatten())?;
+        loader.load_quads(std::mem::take(&mut fresh))?;
         Some(loader)
     } else {
         None

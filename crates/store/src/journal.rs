@@ -55,14 +55,30 @@ impl JournaledChange {
         } else {
             &self.private_nquads
         };
-        RdfParser::from_format(RdfFormat::NQuads)
-            .for_slice(text.as_bytes())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|source| StoreError::Journal {
-                record: self.entry.key.to_string(),
-                source,
-            })
+        parse_nquads(text).map_err(|source| StoreError::Journal {
+            record: self.entry.key.to_string(),
+            source,
+        })
     }
+}
+
+/// Quads as N-Quads, one per line: how the journal keeps them, and how
+/// they travel to a running server.
+pub fn to_nquads(quads: &[Quad]) -> String {
+    let mut out = String::new();
+    for q in quads {
+        // A quad's Display is N-Quads.
+        out.push_str(&q.to_string());
+        out.push_str(" .\n");
+    }
+    out
+}
+
+/// The quads of an N-Quads text ([`to_nquads`]'s inverse).
+pub fn parse_nquads(text: &str) -> Result<Vec<Quad>, oxigraph::io::RdfSyntaxError> {
+    RdfParser::from_format(RdfFormat::NQuads)
+        .for_slice(text.as_bytes())
+        .collect()
 }
 
 pub(crate) struct Journal {

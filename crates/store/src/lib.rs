@@ -50,6 +50,7 @@ mod view;
 mod writer;
 
 pub use hash::{canonical_hash, is_source_provenance};
+pub use journal::{parse_nquads, to_nquads};
 pub use key::{NotARecordKey, RecordKey, RecordKind, SourceFormat};
 pub use registry::{
     Change as LogEntry, ChangeOp, Cursor, Listing, Page, RecordEntry, RegistryReader,

@@ -245,16 +245,6 @@ impl Prepared {
     }
 }
 
-fn nquads(quads: &[Quad]) -> String {
-    let mut out = String::new();
-    for q in quads {
-        // A quad's Display is N-Quads.
-        out.push_str(&q.to_string());
-        out.push_str(" .\n");
-    }
-    out
-}
-
 /// Every quad in the record's graph, whatever graph the caller gave it.
 fn into_graph(quads: &mut [Quad], graph: &NamedNode) {
     for q in quads {
@@ -273,8 +263,8 @@ fn prepare(change: Change) -> Prepared {
                 || canonical_hash(&write.public),
                 || canonical_hash(&write.private),
             );
-            let public_nquads = nquads(&write.public);
-            let private_nquads = nquads(&write.private);
+            let public_nquads = crate::to_nquads(&write.public);
+            let private_nquads = crate::to_nquads(&write.private);
             Prepared::Put {
                 write,
                 public_hash,
