@@ -65,6 +65,16 @@ fn generate(dir: &Path, first: u64, n: u64) -> Vec<u64> {
     ids
 }
 
+/// `dmpgraph ingest --store STORE PLANS`, its wall time.
+fn ingest(store: &Path, plans: &Path) -> f64 {
+    timed(&[
+        "ingest",
+        "--store",
+        store.to_str().unwrap(),
+        plans.to_str().unwrap(),
+    ])
+}
+
 /// Runs a dmpgraph command, returns its wall time; panics on failure.
 fn timed(args: &[&str]) -> f64 {
     let t = Instant::now();
@@ -354,12 +364,7 @@ fn scenario(
     let stop = Arc::new(AtomicBool::new(false));
     let clients = load(reqs.clone(), stop.clone(), think);
     let cpu_before = thread_cpu(server.child.id());
-    let live_s = timed(&[
-        "ingest",
-        "--store",
-        store.to_str().unwrap(),
-        plans.to_str().unwrap(),
-    ]);
+    let live_s = ingest(&store, plans);
     let cpu_after = thread_cpu(server.child.id());
     stop.store(true, Ordering::SeqCst);
     let busy = clients.join().unwrap();
@@ -409,12 +414,7 @@ fn main() {
     let bulk_runs: Vec<f64> = (0..repeat)
         .map(|rep| {
             let bulk_store = root.join(format!("bulk-{rep}"));
-            let s = timed(&[
-                "ingest",
-                "--store",
-                bulk_store.to_str().unwrap(),
-                plans_dir.to_str().unwrap(),
-            ]);
+            let s = ingest(&bulk_store, &plans_dir);
             let _ = std::fs::remove_dir_all(&bulk_store);
             s
         })
@@ -426,12 +426,7 @@ fn main() {
     let base_dir = root.join("base");
     generate(&base_dir, 100_000, plans);
     let base_store = root.join("base-store");
-    timed(&[
-        "ingest",
-        "--store",
-        base_store.to_str().unwrap(),
-        base_dir.to_str().unwrap(),
-    ]);
+    ingest(&base_store, &base_dir);
     let ids: Vec<String> = (100_000..100_000 + plans.min(200))
         .map(|i| dmpgraph_dev::generated_dmp(i).id().to_string())
         .collect();
@@ -570,43 +565,18 @@ fn scale_run(root: &Path, scale: u64) {
     generate(&more, 2_000_000, 1000);
     let validate_s = timed(&["validate", full_dir.to_str().unwrap()]);
     let full = root.join("full");
-    let ingest_s = timed(&[
-        "ingest",
-        "--store",
-        full.to_str().unwrap(),
-        full_dir.to_str().unwrap(),
-    ]);
-    let into_full = timed(&[
-        "ingest",
-        "--store",
-        full.to_str().unwrap(),
-        more.to_str().unwrap(),
-    ]);
+    let ingest_s = ingest(&full, &full_dir);
+    let into_full = ingest(&full, &more);
     let empty = root.join("empty");
-    let into_empty = timed(&[
-        "ingest",
-        "--store",
-        empty.to_str().unwrap(),
-        more.to_str().unwrap(),
-    ]);
+    let into_empty = ingest(&empty, &more);
     // Another store already holding data, but fresh: 1,000 plans into it
     // are written as a server writes them (not the bulk path of an empty
     // store).
     let small = root.join("small");
     let other = root.join("other");
     generate(&other, 3_000_000, 1000);
-    timed(&[
-        "ingest",
-        "--store",
-        small.to_str().unwrap(),
-        other.to_str().unwrap(),
-    ]);
-    let into_small = timed(&[
-        "ingest",
-        "--store",
-        small.to_str().unwrap(),
-        more.to_str().unwrap(),
-    ]);
+    ingest(&small, &other);
+    let into_small = ingest(&small, &more);
     let size = dir_size(&full);
     println!("scale: {scale} plans ({:.1} GB store)", size as f64 / 1e9);
     println!();
