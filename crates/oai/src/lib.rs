@@ -9,6 +9,9 @@
 //!
 //! It reads a [`PublicView`] only: no private value can reach a response.
 
+mod datacite;
+mod jpcoar;
+pub mod meta;
 pub mod request;
 pub mod token;
 mod xml;

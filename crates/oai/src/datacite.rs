@@ -1,0 +1,1 @@
+//! DataCite Metadata Schema 4 (`oai_datacite`).

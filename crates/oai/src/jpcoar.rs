@@ -1,0 +1,1 @@
+//! JPCOAR schema 2.0 (`jpcoar_2.0`): what IRDB harvests.
