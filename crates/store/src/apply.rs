@@ -68,6 +68,7 @@ pub(crate) fn round(stores: &Stores, steps: &[Step<'_>], bulk: bool) -> Result<(
         let public_done = t.elapsed();
         public.registry.write(false, |w| {
             for s in steps {
+                w.name_sets(&s.change.set_names)?;
                 w.record(s.change.entry.clone(), s.change.op, s.change.public_changed)?;
             }
             Ok(())

@@ -31,6 +31,9 @@ pub(crate) struct JournaledChange {
     /// Graphs of earlier versions under another name (another base IRI):
     /// removed too.
     pub(crate) replaces: Vec<String>,
+    /// Names of item sets the record's data names (a programme's).
+    #[serde(default)]
+    pub(crate) set_names: Vec<(String, String)>,
     /// The record's quads (empty for a delete), as N-Quads.
     pub(crate) public_nquads: String,
     pub(crate) private_nquads: String,

@@ -43,6 +43,7 @@
 
 mod apply;
 mod hash;
+pub mod items;
 mod journal;
 mod key;
 pub mod registry;
@@ -53,7 +54,7 @@ pub use hash::{canonical_hash, is_source_provenance};
 pub use journal::{parse_nquads, to_nquads};
 pub use key::{NotARecordKey, RecordKey, RecordKind, SourceFormat};
 pub use registry::{
-    Change as LogEntry, ChangeOp, Cursor, Listing, Page, RecordEntry, RegistryReader,
+    Change as LogEntry, ChangeOp, Cursor, ItemPage, Listing, Page, RecordEntry, RegistryReader,
     SCHEMA_VERSION,
 };
 pub use view::{Inconsistency, PrivateView, PublicSnapshot, PublicView, Stats};
@@ -283,7 +284,74 @@ impl Stores {
             },
         };
         apply::recover(&stores)?;
+        stores.index_items()?;
         Ok(stores)
+    }
+
+    /// Reads the items of every stored plan from its public graph, once,
+    /// when the registry came from a schema before items (see
+    /// [`items`]): each takes its record's datestamp.
+    fn index_items(&self) -> Result<(), StoreError> {
+        let registry = &self.public.registry;
+        if !registry.items_pending()? {
+            return Ok(());
+        }
+        let entries = registry.begin_read()?.all()?;
+        let today = items::today_in_japan();
+        let mut indexed = Vec::new();
+        for e in entries
+            .into_iter()
+            .filter(|e| e.key.kind == RecordKind::Dmp)
+        {
+            let mut drafts = if e.is_deleted() {
+                Vec::new()
+            } else {
+                let graph = oxigraph::model::NamedNode::new(e.graph.clone()).map_err(|_| {
+                    StoreError::Io {
+                        path: self.public.dir.clone(),
+                        source: std::io::Error::other(format!(
+                            "record graph <{}> is not an IRI",
+                            e.graph
+                        )),
+                    }
+                })?;
+                let quads = self
+                    .public
+                    .store
+                    .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|err| self.public.oxi_err(err))?;
+                items::drafts(&e.graph, e.format, &quads)
+            };
+            let names: Vec<(String, String)> =
+                drafts.iter().flat_map(|d| d.set_names.clone()).collect();
+            let stamped = if e.is_deleted() {
+                // A deleted plan's datasets are gone with its graph: its own
+                // tombstone stays.
+                drafts.push(items::ItemDraft {
+                    n: 0,
+                    hash: e.public_hash.clone(),
+                    sets: items::drafts(&e.graph, e.format, &[])[0].sets.clone(),
+                    set_names: Vec::new(),
+                    opens_on: None,
+                });
+                let live = items::stamp(&[], &drafts, e.datestamp, today);
+                items::stamp(&live, &[], e.datestamp, today)
+            } else {
+                items::stamp(&[], &drafts, e.datestamp, today)
+            };
+            indexed.push((e.key, stamped, names));
+        }
+        let count = indexed.len();
+        registry.write(true, |w| {
+            for (key, stamped, names) in &indexed {
+                w.name_sets(names)?;
+                w.put_items(key, stamped.clone())?;
+            }
+            w.clear_items_pending()
+        })?;
+        tracing::info!(plans = count, "items indexed");
+        Ok(())
     }
 
     /// The store directory.

@@ -8,13 +8,21 @@
 //! changes     seq → Change (JSON)             the change log: one entry per real change
 //! order       (datestamp, key) → seq          every record once, at its current datestamp
 //! set_order   (set, datestamp, key) → seq     the same, per set
+//! item_order  (set, datestamp, item) → record every item once, per item set ("" for all)
+//! embargo     (day, item) → record            items under embargo until that day
+//! set_names   set → name                      names of the item sets data named
 //! ```
+//!
+//! Items (see [`crate::items`]) are what OAI-PMH serves: a plan and each
+//! of its datasets, each with its own datestamp and tombstone, kept in its
+//! record's entry; `item_order` pages through them as `order` does records.
 //!
 //! `order` and `set_order` are what OAI-PMH pages through: a page is a range
 //! read that starts at the cursor, so its cost does not grow with its
 //! position in the list. Only public facts are kept here: the server reads
 //! the registry.
 
+use crate::items::Item;
 use crate::key::{RecordKey, RecordKind, SourceFormat};
 use crate::StoreError;
 use chrono::{DateTime, TimeZone, Utc};
@@ -27,14 +35,18 @@ use std::ops::Bound;
 use std::path::{Path, PathBuf};
 
 /// The registry's schema version. 1: one untyped entry per record, no
-/// change log (dmpgraph before the live store); 2: this layout.
-pub const SCHEMA_VERSION: u64 = 2;
+/// change log (dmpgraph before the live store); 2: the change log; 3: this
+/// layout (items).
+pub const SCHEMA_VERSION: u64 = 3;
 
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 const ENTRIES: TableDefinition<&str, &[u8]> = TableDefinition::new("entries");
 const CHANGES: TableDefinition<u64, &[u8]> = TableDefinition::new("changes");
 const ORDER: TableDefinition<(i64, &str), u64> = TableDefinition::new("order");
 const SET_ORDER: TableDefinition<(&str, i64, &str), u64> = TableDefinition::new("set_order");
+const ITEM_ORDER: TableDefinition<(&str, i64, &str), &str> = TableDefinition::new("item_order");
+const EMBARGO: TableDefinition<(&str, &str), &str> = TableDefinition::new("embargo");
+const SET_NAMES: TableDefinition<&str, &str> = TableDefinition::new("set_names");
 // Schema 1.
 const V1_RECORDS: TableDefinition<&str, &[u8]> = TableDefinition::new("records");
 const V1_BY_DATESTAMP: TableDefinition<(i64, &str), ()> = TableDefinition::new("by_datestamp");
@@ -42,6 +54,14 @@ const V1_BY_DATESTAMP: TableDefinition<(i64, &str), ()> = TableDefinition::new("
 const META_SCHEMA: &str = "schema_version";
 const META_LAST_SEQ: &str = "last_seq";
 const META_LAST_DATESTAMP: &str = "last_datestamp";
+/// Set while the items of stored records are still to be read from their
+/// graphs (a registry of schema 2 or older, before [`crate::Stores::open`]
+/// indexes them).
+pub(crate) const META_ITEMS_PENDING: &str = "items_pending";
+/// `items:{set}`: how many items (tombstones included) a set holds.
+fn count_key(set: &str) -> String {
+    format!("items:{set}")
+}
 
 /// A registry entry: a record's current state. Only public facts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,6 +100,9 @@ pub struct RecordEntry {
     pub datasets: Option<u32>,
     /// The version of the DMP Common Standard a maDMP document was read as.
     pub madmp_version: Option<String>,
+    /// The items it is served as (a plan and its datasets), tombstones included.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<Item>,
 }
 
 impl RecordEntry {
@@ -167,6 +190,15 @@ pub struct Page {
     pub visited: usize,
 }
 
+/// One page of an item listing.
+#[derive(Debug, Clone)]
+pub struct ItemPage {
+    /// The items, each with its record's entry, in (datestamp, item key) order.
+    pub items: Vec<(RecordEntry, Item)>,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<Cursor>,
+}
+
 pub(crate) fn seconds(t: DateTime<Utc>) -> i64 {
     t.timestamp()
 }
@@ -214,6 +246,7 @@ impl Registry {
         };
         match schema {
             Some(SCHEMA_VERSION) => {}
+            Some(2) => reg.upgrade_to_items(&tx)?,
             Some(newer) if newer > SCHEMA_VERSION => {
                 return Err(StoreError::Schema {
                     path: path.to_path_buf(),
@@ -271,6 +304,7 @@ impl Registry {
         tx.open_table(CHANGES).map_err(|e| self.err(e))?;
         tx.open_table(ORDER).map_err(|e| self.err(e))?;
         tx.open_table(SET_ORDER).map_err(|e| self.err(e))?;
+        self.upgrade_to_items(tx)?;
         if !had_v1 {
             return Ok(());
         }
@@ -292,6 +326,28 @@ impl Registry {
         tx.delete_table(V1_BY_DATESTAMP).map_err(|e| self.err(e))?;
         tracing::info!(path = %self.path.display(), "registry migrated from schema 1 to {SCHEMA_VERSION}");
         Ok(())
+    }
+
+    /// Schema 2 to 3: the item tables; the items themselves are read from
+    /// the stored graphs when the stores open.
+    fn upgrade_to_items(&self, tx: &WriteTransaction) -> Result<(), StoreError> {
+        tx.open_table(ITEM_ORDER).map_err(|e| self.err(e))?;
+        tx.open_table(EMBARGO).map_err(|e| self.err(e))?;
+        tx.open_table(SET_NAMES).map_err(|e| self.err(e))?;
+        let mut meta = tx.open_table(META).map_err(|e| self.err(e))?;
+        meta.insert(META_SCHEMA, SCHEMA_VERSION)
+            .map_err(|e| self.err(e))?;
+        meta.insert(META_ITEMS_PENDING, 1)
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Whether the items of stored records are still to be indexed.
+    pub(crate) fn items_pending(&self) -> Result<bool, StoreError> {
+        let tx = self.db.begin_read().map_err(|e| self.err(e))?;
+        let meta = tx.open_table(META).map_err(|e| self.err(e))?;
+        let v = meta.get(META_ITEMS_PENDING).map_err(|e| self.err(e))?;
+        Ok(v.is_some_and(|v| v.value() == 1))
     }
 
     pub(crate) fn begin_read(&self) -> Result<RegistryReader, StoreError> {
@@ -565,6 +621,147 @@ impl RegistryReader {
     }
 }
 
+impl RegistryReader {
+    /// One page of the items of `q.set` (`None`: every item) in
+    /// (datestamp, item key) order, as [`list`](Self::list) pages records:
+    /// one range read from the cursor, whatever its position.
+    pub fn list_items(&self, q: &Listing) -> Result<ItemPage, StoreError> {
+        let set = q.set.as_deref().unwrap_or("");
+        let lo_s = q.from.as_ref().map_or(i64::MIN, lower);
+        let hi_s = q.until.as_ref().map_or(i64::MAX, upper);
+        let limit = q.limit.max(1);
+        let table = self.tx.open_table(ITEM_ORDER).map_err(|e| self.err(e))?;
+        let entries_table = self.tx.open_table(ENTRIES).map_err(|e| self.err(e))?;
+        let from: Bound<(&str, i64, &str)> = match &q.after {
+            Some(c) if seconds(c.datestamp) >= lo_s => {
+                Bound::Excluded((set, seconds(c.datestamp), c.key.as_str()))
+            }
+            _ => Bound::Included((set, lo_s, "")),
+        };
+        let mut items = Vec::new();
+        let mut more = false;
+        let mut last: Option<(i64, String)> = None;
+        for row in table
+            .range::<(&str, i64, &str)>((from, Bound::Unbounded))
+            .map_err(|e| self.err(e))?
+        {
+            let (k, v) = row.map_err(|e| self.err(e))?;
+            let (s, ds, item_key) = k.value();
+            if s != set || ds >= hi_s {
+                break;
+            }
+            if items.len() == limit {
+                more = true;
+                break;
+            }
+            let Some(bytes) = entries_table.get(v.value()).map_err(|e| self.err(e))? else {
+                continue;
+            };
+            let entry = self.entry_of(bytes.value())?;
+            let Some((_, n)) = crate::items::parse_item_key(item_key) else {
+                continue;
+            };
+            if let Some(item) = entry.items.iter().find(|i| i.n == n).cloned() {
+                last = Some((ds, item_key.to_string()));
+                items.push((entry, item));
+            }
+        }
+        let next = match (more, last) {
+            (true, Some((ds, key))) => Some(Cursor {
+                datestamp: from_seconds(ds),
+                key,
+            }),
+            _ => None,
+        };
+        Ok(ItemPage { items, next })
+    }
+
+    /// An item by its key (tombstones too), with its record's entry.
+    pub fn item(&self, item_key: &str) -> Result<Option<(RecordEntry, Item)>, StoreError> {
+        let Some((record, n)) = crate::items::parse_item_key(item_key) else {
+            return Ok(None);
+        };
+        Ok(self.get(&record)?.and_then(|entry| {
+            let item = entry.items.iter().find(|i| i.n == n).cloned()?;
+            Some((entry, item))
+        }))
+    }
+
+    /// How many items (tombstones included) `set` holds (`None`: all) with
+    /// datestamps in the bounds: a counter when unbounded, else one range read.
+    pub fn item_count(
+        &self,
+        set: Option<&str>,
+        from: Option<&Bound<DateTime<Utc>>>,
+        until: Option<&Bound<DateTime<Utc>>>,
+    ) -> Result<u64, StoreError> {
+        let set = set.unwrap_or("");
+        if from.is_none() && until.is_none() {
+            let meta = self.tx.open_table(META).map_err(|e| self.err(e))?;
+            let v = meta.get(count_key(set).as_str()).map_err(|e| self.err(e))?;
+            return Ok(v.map_or(0, |v| v.value()));
+        }
+        let lo_s = from.map_or(i64::MIN, lower);
+        let hi_s = until.map_or(i64::MAX, upper);
+        if lo_s >= hi_s {
+            return Ok(0);
+        }
+        let table = self.tx.open_table(ITEM_ORDER).map_err(|e| self.err(e))?;
+        let mut n = 0;
+        for row in table
+            .range((set, lo_s, "")..(set, hi_s, ""))
+            .map_err(|e| self.err(e))?
+        {
+            row.map_err(|e| self.err(e))?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The item sets (those any item is in, tombstones included), each with
+    /// the name its data gave it, if any.
+    pub fn item_sets(&self) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        let table = self.tx.open_table(ITEM_ORDER).map_err(|e| self.err(e))?;
+        let names = self.tx.open_table(SET_NAMES).map_err(|e| self.err(e))?;
+        let mut out: Vec<(String, Option<String>)> = Vec::new();
+        let mut following = String::from("\u{0}");
+        loop {
+            let Some(row) = table
+                .range((following.as_str(), i64::MIN, "")..)
+                .map_err(|e| self.err(e))?
+                .next()
+            else {
+                break;
+            };
+            let (k, _) = row.map_err(|e| self.err(e))?;
+            let set = k.value().0.to_string();
+            let name = names
+                .get(set.as_str())
+                .map_err(|e| self.err(e))?
+                .map(|v| v.value().to_string());
+            following = format!("{set}\u{0}");
+            out.push((set, name));
+        }
+        Ok(out)
+    }
+
+    /// The earliest datestamp of any item, tombstones included (OAI-PMH's
+    /// `earliestDatestamp`).
+    pub fn earliest_item_datestamp(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let table = self.tx.open_table(ITEM_ORDER).map_err(|e| self.err(e))?;
+        let first = table
+            .range(("", i64::MIN, "")..("\u{0}", i64::MIN, ""))
+            .map_err(|e| self.err(e))?
+            .next();
+        match first {
+            Some(row) => Ok(Some(from_seconds(
+                row.map_err(|e| self.err(e))?.0.value().1,
+            ))),
+            None => Ok(None),
+        }
+    }
+}
+
 fn err_at(path: &Path, e: impl Into<redb::Error>) -> StoreError {
     StoreError::Registry {
         path: path.to_path_buf(),
@@ -576,6 +773,11 @@ fn err_at(path: &Path, e: impl Into<redb::Error>) -> StoreError {
 /// log and both orders in step.
 pub(crate) struct RegistryWriter<'t> {
     entries: redb::Table<'t, &'static str, &'static [u8]>,
+    item_order: redb::Table<'t, (&'static str, i64, &'static str), &'static str>,
+    embargo: redb::Table<'t, (&'static str, &'static str), &'static str>,
+    set_names: redb::Table<'t, &'static str, &'static str>,
+    /// Item counts per set, changed by this transaction.
+    counts: std::collections::HashMap<String, i64>,
     changes: redb::Table<'t, u64, &'static [u8]>,
     order: redb::Table<'t, (i64, &'static str), u64>,
     set_order: redb::Table<'t, (&'static str, i64, &'static str), u64>,
@@ -598,6 +800,10 @@ impl<'t> RegistryWriter<'t> {
             .map_or(0, |v| v.value() as i64);
         Ok(RegistryWriter {
             entries: tx.open_table(ENTRIES).map_err(|e| reg.err(e))?,
+            item_order: tx.open_table(ITEM_ORDER).map_err(|e| reg.err(e))?,
+            embargo: tx.open_table(EMBARGO).map_err(|e| reg.err(e))?,
+            set_names: tx.open_table(SET_NAMES).map_err(|e| reg.err(e))?,
+            counts: std::collections::HashMap::new(),
             changes: tx.open_table(CHANGES).map_err(|e| reg.err(e))?,
             order: tx.open_table(ORDER).map_err(|e| reg.err(e))?,
             set_order: tx.open_table(SET_ORDER).map_err(|e| reg.err(e))?,
@@ -648,7 +854,13 @@ impl<'t> RegistryWriter<'t> {
             return Ok(());
         }
         let key = entry.key.to_string();
-        if let Some(old) = self.get(&entry.key)? {
+        let old = self.get(&entry.key)?;
+        self.index_items(
+            &entry.key,
+            old.as_ref().map_or(&[][..], |o| &o.items),
+            &entry.items,
+        )?;
+        if let Some(old) = old {
             let ds = seconds(old.datestamp);
             self.order
                 .remove((ds, key.as_str()))
@@ -695,7 +907,168 @@ impl<'t> RegistryWriter<'t> {
         Ok(())
     }
 
+    /// Moves a record's items in the item tables from `old` to `new`.
+    fn index_items(
+        &mut self,
+        key: &RecordKey,
+        old: &[Item],
+        new: &[Item],
+    ) -> Result<(), StoreError> {
+        let record = key.to_string();
+        let record = record.as_str();
+        for item in old {
+            if new.contains(item) {
+                continue;
+            }
+            let ik = item.key(key);
+            let ds = seconds(item.datestamp);
+            for set in std::iter::once("").chain(item.sets.iter().map(String::as_str)) {
+                if self
+                    .item_order
+                    .remove((set, ds, ik.as_str()))
+                    .map_err(|e| err_at(&self.path, e))?
+                    .is_some()
+                {
+                    *self.counts.entry(set.to_string()).or_default() -= 1;
+                }
+            }
+            if let Some(day) = item.embargoed_until {
+                let day = day.to_string();
+                self.embargo
+                    .remove((day.as_str(), ik.as_str()))
+                    .map_err(|e| err_at(&self.path, e))?;
+            }
+        }
+        for item in new {
+            if old.contains(item) {
+                continue;
+            }
+            let ik = item.key(key);
+            let ds = seconds(item.datestamp);
+            for set in std::iter::once("").chain(item.sets.iter().map(String::as_str)) {
+                if self
+                    .item_order
+                    .insert((set, ds, ik.as_str()), record)
+                    .map_err(|e| err_at(&self.path, e))?
+                    .is_none()
+                {
+                    *self.counts.entry(set.to_string()).or_default() += 1;
+                }
+            }
+            if let Some(day) = item.embargoed_until {
+                let day = day.to_string();
+                self.embargo
+                    .insert((day.as_str(), ik.as_str()), record)
+                    .map_err(|e| err_at(&self.path, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Names item sets (a programme's set by the programme's name).
+    pub(crate) fn name_sets(&mut self, names: &[(String, String)]) -> Result<(), StoreError> {
+        for (set, name) in names {
+            let known = self
+                .set_names
+                .get(set.as_str())
+                .map_err(|e| err_at(&self.path, e))?
+                .is_some();
+            if !known {
+                self.set_names
+                    .insert(set.as_str(), name.as_str())
+                    .map_err(|e| err_at(&self.path, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces a record's items, with no change to the record (its entry
+    /// otherwise as it was, no change-log entry): an index built after the
+    /// fact, or an embargo lifted.
+    pub(crate) fn put_items(
+        &mut self,
+        key: &RecordKey,
+        items: Vec<Item>,
+    ) -> Result<(), StoreError> {
+        let Some(mut entry) = self.get(key)? else {
+            return Ok(());
+        };
+        let k = key.to_string();
+        self.index_items(key, &entry.items, &items)?;
+        entry.items = items;
+        let bytes = serde_json::to_vec(&entry).map_err(|source| StoreError::Corrupt {
+            path: self.path.clone(),
+            source,
+        })?;
+        self.entries
+            .insert(k.as_str(), bytes.as_slice())
+            .map_err(|e| err_at(&self.path, e))?;
+        Ok(())
+    }
+
+    /// Lifts the embargoes that end on or before `today`: each such item
+    /// opens, and its datestamp becomes `at`, so that harvesters fetch it
+    /// again. Returns how many items opened.
+    pub(crate) fn release(
+        &mut self,
+        today: chrono::NaiveDate,
+        at: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let end = today.to_string();
+        let mut due: Vec<String> = Vec::new();
+        for row in self
+            .embargo
+            .range::<(&str, &str)>((
+                Bound::Unbounded,
+                Bound::Included((end.as_str(), "\u{10FFFF}")),
+            ))
+            .map_err(|e| err_at(&self.path, e))?
+        {
+            let (_, v) = row.map_err(|e| err_at(&self.path, e))?;
+            due.push(v.value().to_string());
+        }
+        due.sort();
+        due.dedup();
+        let mut opened = 0;
+        for record in due {
+            let Ok(key) = record.parse::<RecordKey>() else {
+                continue;
+            };
+            let Some(entry) = self.get(&key)? else {
+                continue;
+            };
+            let mut items = entry.items.clone();
+            for item in &mut items {
+                if item.embargoed_until.is_some_and(|d| d <= today) && !item.is_deleted() {
+                    item.embargoed_until = None;
+                    item.datestamp = from_seconds(seconds(at));
+                    opened += 1;
+                }
+            }
+            self.put_items(&key, items)?;
+        }
+        Ok(opened)
+    }
+
+    pub(crate) fn clear_items_pending(&mut self) -> Result<(), StoreError> {
+        self.meta
+            .remove(META_ITEMS_PENDING)
+            .map_err(|e| err_at(&self.path, e))?;
+        Ok(())
+    }
+
     fn finish(&mut self) -> Result<(), StoreError> {
+        for (set, delta) in std::mem::take(&mut self.counts) {
+            let k = count_key(&set);
+            let now = self
+                .meta
+                .get(k.as_str())
+                .map_err(|e| err_at(&self.path, e))?
+                .map_or(0, |v| v.value() as i64);
+            self.meta
+                .insert(k.as_str(), (now + delta).max(0) as u64)
+                .map_err(|e| err_at(&self.path, e))?;
+        }
         let (seq, ds) = (self.last_seq, self.last_datestamp.max(0) as u64);
         self.meta
             .insert(META_LAST_SEQ, seq)
@@ -781,6 +1154,7 @@ impl V1Entry {
                 .and_then(serde_json::Value::as_u64)
                 .map(|n| n as u32),
             madmp_version: text("madmp_version"),
+            items: Vec::new(),
         }
     }
 }
@@ -842,6 +1216,7 @@ pub mod testing {
             title: None,
             datasets: None,
             madmp_version: None,
+            items: Vec::new(),
         }
     }
 }

@@ -275,6 +275,7 @@ fn a_journaled_round_is_finished_on_the_next_open() {
             op: ChangeOp::Updated,
             public_changed: true,
             replaces: Vec::new(),
+            set_names: Vec::new(),
             public_nquads: q.iter().map(|x| format!("{x} .\n")).collect(),
             private_nquads: p.iter().map(|x| format!("{x} .\n")).collect(),
             quads: None,

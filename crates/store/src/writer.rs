@@ -7,6 +7,7 @@
 //! the round, applies it, answers each caller, and checkpoints now and then.
 
 use crate::apply;
+use crate::items::ItemDraft;
 use crate::journal::JournaledChange;
 use crate::key::{RecordKey, SourceFormat};
 use crate::registry::{from_seconds, seconds, ChangeOp, RecordEntry};
@@ -172,6 +173,8 @@ pub struct WriterOptions {
     /// is gentler): a server gives its readers the CPU first, so a large
     /// ingest slows the writer, not the answers.
     pub nice: Option<i32>,
+    /// The day embargoes are decided on (default: today in Japan).
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Default for WriterOptions {
@@ -184,6 +187,7 @@ impl Default for WriterOptions {
             checkpoint_idle: Duration::from_secs(1),
             offline: false,
             nice: None,
+            today: None,
         }
     }
 }
@@ -232,6 +236,8 @@ pub(crate) enum Prepared {
         private_hash: String,
         public_nquads: String,
         private_nquads: String,
+        /// The items a plan is served as, read from its public quads.
+        items: Vec<ItemDraft>,
     },
     Delete(Delete),
 }
@@ -265,12 +271,18 @@ fn prepare(change: Change) -> Prepared {
             );
             let public_nquads = crate::to_nquads(&write.public);
             let private_nquads = crate::to_nquads(&write.private);
+            let items = if write.key.kind == crate::RecordKind::Dmp {
+                crate::items::drafts(write.graph.as_str(), write.format, &write.public)
+            } else {
+                Vec::new()
+            };
             Prepared::Put {
                 write,
                 public_hash,
                 private_hash,
                 public_nquads,
                 private_nquads,
+                items,
             }
         }
         Change::Delete(d) => Prepared::Delete(d),
@@ -281,6 +293,10 @@ type Reply = mpsc::Sender<Result<Vec<WriteOutcome>, StoreError>>;
 
 enum Job {
     Changes(Vec<Prepared>, Reply),
+    Release(
+        Option<chrono::NaiveDate>,
+        mpsc::Sender<Result<usize, StoreError>>,
+    ),
     Checkpoint(mpsc::Sender<Result<(), StoreError>>),
     Shutdown(mpsc::Sender<Result<(), StoreError>>),
 }
@@ -346,6 +362,18 @@ impl WriteHandle {
             answer,
             handle: self.clone(),
         })
+    }
+
+    /// Lifts every embargo that ends on or before `today` (default: the
+    /// writer's day, [`WriterOptions::today`]): each dataset whose planned
+    /// publication date has come opens, with a new datestamp, so that
+    /// harvesters fetch it again. Returns how many items opened.
+    pub fn release_embargoes(&self, today: Option<chrono::NaiveDate>) -> Result<usize, StoreError> {
+        let (reply, answer) = mpsc::channel();
+        self.tx
+            .send(Job::Release(today, reply))
+            .map_err(|_| self.stopped())?;
+        answer.recv().map_err(|_| self.stopped())?
     }
 
     /// Checkpoints now: both stores flushed, the registry durable, the
@@ -515,6 +543,9 @@ fn run(
                 Job::Checkpoint(reply) => {
                     let _ = reply.send(state.checkpoint());
                 }
+                Job::Release(today, reply) => {
+                    let _ = reply.send(state.release(today));
+                }
                 Job::Shutdown(reply) => {
                     let _ = reply.send(state.checkpoint());
                     return;
@@ -548,6 +579,42 @@ impl State {
         let e = Arc::new(e);
         *self.failed.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.clone());
         e
+    }
+
+    fn today(&self) -> chrono::NaiveDate {
+        self.options
+            .today
+            .unwrap_or_else(crate::items::today_in_japan)
+    }
+
+    /// Lifts the embargoes ending on or before `today` (the writer's day when
+    /// `None`): a registry change only (no quads change), committed durably
+    /// at once, so it needs no journal. (Committing the registry durably
+    /// before a checkpoint is safe: the rounds it may hold are still in the
+    /// journal, and replaying one leaves the log as it is.)
+    fn release(&mut self, today: Option<chrono::NaiveDate>) -> Result<usize, StoreError> {
+        if let Some(f) = self.failure() {
+            return Err(StoreError::WriterFailed { source: f });
+        }
+        let today = today.unwrap_or_else(|| self.today());
+        let reader = self.stores.public.registry.begin_read()?;
+        let now = seconds(Utc::now()).max(reader.latest_datestamp()?.map_or(0, seconds));
+        drop(reader);
+        let _gate = self
+            .stores
+            .public
+            .gate
+            .write()
+            .unwrap_or_else(|p| p.into_inner());
+        let opened = self
+            .stores
+            .public
+            .registry
+            .write(true, |w| w.release(today, from_seconds(now)))?;
+        if opened > 0 {
+            tracing::info!(opened, %today, "embargoes lifted");
+        }
+        Ok(opened)
     }
 
     fn due(&self) -> bool {
@@ -668,7 +735,7 @@ impl State {
                     Some(&i) => Some(&planned[i].journaled.entry),
                     None => stored,
                 };
-                let mut j = match decide(change, current, stored, now) {
+                let mut j = match decide(change, current, stored, now, self.today()) {
                     Decision::Skip(o) => {
                         outcomes.push(Pending::Done(o));
                         continue;
@@ -824,6 +891,7 @@ fn decide(
     current: Option<&RecordEntry>,
     stored: Option<&RecordEntry>,
     now: i64,
+    today: chrono::NaiveDate,
 ) -> Decision {
     // Every change of a record gets a datestamp after its previous one.
     let datestamp = |prev: Option<&RecordEntry>| {
@@ -856,7 +924,9 @@ fn decide(
             entry.public_hash = canonical_hash(&[]);
             entry.private_hash = canonical_hash(&[]);
             entry.public_quads = 0;
+            entry.items = crate::items::stamp(&cur.items, &[], ds, today);
             Decision::Write(JournaledChange {
+                set_names: Vec::new(),
                 replaces: replaced_graphs(&entry.graph),
                 entry,
                 op: ChangeOp::Deleted,
@@ -872,6 +942,7 @@ fn decide(
             private_hash,
             public_nquads,
             private_nquads,
+            items,
         } => {
             if let Some(refused) = check(&write.conditions, current) {
                 return refused;
@@ -918,8 +989,14 @@ fn decide(
                 title: write.title.clone(),
                 datasets: write.datasets,
                 madmp_version: write.madmp_version.clone(),
+                items: crate::items::stamp(current.map_or(&[], |c| &c.items), &items, ds, today),
             };
+            let mut set_names: Vec<(String, String)> =
+                items.into_iter().flat_map(|d| d.set_names).collect();
+            set_names.sort();
+            set_names.dedup();
             Decision::Write(JournaledChange {
+                set_names,
                 replaces: replaced_graphs(&entry.graph),
                 entry,
                 op,
