@@ -3,10 +3,12 @@
 //! tombstone, so that a harvester fetches again only what changed.
 //!
 //! A plan's items are read from its public graph, by the mapping's IRI
-//! conventions (`{graph}#dmp`, `{graph}#dataset-{No.}`, `#project…`,
-//! `#pi`). A dataset item's content is its own nodes (`#dataset-{No.}` and
-//! `#dataset-{No.}-…`) and the plan-level nodes its records repeat (the
-//! plan's title, the project and its funding, the principal investigator):
+//! conventions: an AMED plan's `{graph}#dataset-{No.}` (item No.), a maDMP
+//! plan's `{graph}#dmp/dataset/{i}` (item i + 1). A dataset item's content
+//! is its own nodes (its IRI and those under it, `#dataset-{No.}-…`,
+//! `#dmp/dataset/{i}/…`) and the plan-level nodes its records repeat (the
+//! plan's title, the project and its funding, the principal investigator
+//! or contact):
 //! adding a dataset to a plan, or editing another, leaves its datestamp
 //! where it was.
 //!
@@ -25,6 +27,11 @@
 //! spellings are one programme); `{method}` and `{subject}` are the last
 //! segment of the concept's IRI in dmpgraph's vocabulary
 //! (`sharing:unrestricted-publication`, `subject:human-individual`).
+//!
+//! A dataset whose `dcterms:accessRights` is public and whose planned
+//! publication date (`dcterms:issued`) is later than the writer's day is
+//! under embargo until that day; the writer lifts it when the day comes
+//! (see [`crate::WriteHandle::release_embargoes`]).
 
 use crate::key::SourceFormat;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -40,8 +47,9 @@ const DCTERMS_ISSUED: &str = "http://purl.org/dc/terms/issued";
 const DMPG: &str = "https://w3id.org/dmpgraph/ns#";
 const SHARING: &str = "https://w3id.org/dmpgraph/ns/sharing-method/";
 const SUBJECT: &str = "https://w3id.org/dmpgraph/ns/data-subject/";
-/// The sharing method under which a dataset opens on its planned date.
-pub const OPENS_ON_DATE: &str = "unrestricted-publication";
+const ACCESS_RIGHTS: &str = "http://purl.org/dc/terms/accessRights";
+/// The access right under which a dataset opens on its planned date.
+pub const PUBLIC: &str = "http://publications.europa.eu/resource/authority/access-right/PUBLIC";
 
 /// An item as read from a record's graph, before the writer stamps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,7 +162,13 @@ pub fn drafts(graph: &str, format: SourceFormat, quads: &[Quad]) -> Vec<ItemDraf
         .iter()
         .filter(|q| match fragment(q, prefix) {
             Some("dmp") => q.predicate.as_str() == DCTERMS_TITLE,
-            Some(f) => f == "pi" || f == "project" || f.starts_with("project-"),
+            Some(f) => {
+                f == "pi"
+                    || f == "project"
+                    || f.starts_with("project-")
+                    || f.starts_with("dmp/project")
+                    || f.starts_with("dmp/contact")
+            }
             None => false,
         })
         .collect();
@@ -192,20 +206,20 @@ pub fn drafts(graph: &str, format: SourceFormat, quads: &[Quad]) -> Vec<ItemDraf
         set_names: set_names.clone(),
         opens_on: None,
     }];
-    let mut numbers: Vec<u32> = quads
+    let mut numbers: Vec<(u32, &str)> = quads
         .iter()
         .filter(|q| q.predicate.as_str() == RDF_TYPE && iri_object(q) == Some(DCSO_DATASET))
-        .filter_map(|q| fragment(q, prefix)?.strip_prefix("dataset-"))
-        .filter(|rest| !rest.contains('-'))
-        .filter_map(|rest| rest.parse().ok())
+        .filter_map(|q| fragment(q, prefix))
+        .filter_map(|f| dataset_number(f).map(|n| (n, f)))
         .collect();
     numbers.sort_unstable();
-    numbers.dedup();
-    for n in numbers {
-        let own = format!("dataset-{n}");
+    numbers.dedup_by_key(|(n, _)| *n);
+    for (n, own) in numbers {
         let mine = |q: &&Quad| {
             fragment(q, prefix).is_some_and(|f| {
-                f == own || (f.starts_with(own.as_str()) && f[own.len()..].starts_with('-'))
+                f == own
+                    || f.strip_prefix(own)
+                        .is_some_and(|rest| rest.starts_with('-') || rest.starts_with('/'))
             })
         };
         let mut content: Vec<Quad> = quads.iter().filter(mine).cloned().collect();
@@ -245,7 +259,7 @@ pub fn drafts(graph: &str, format: SourceFormat, quads: &[Quad]) -> Vec<ItemDraf
             sets.push("subject".into());
             sets.extend(subjects.iter().map(|s| format!("subject:{s}")));
         }
-        let opens_on = issued.filter(|_| sharing.iter().any(|s| s == OPENS_ON_DATE));
+        let opens_on = issued.filter(|_| of(ACCESS_RIGHTS).iter().any(|a| a == PUBLIC));
         content.extend(context.iter().map(|q| (*q).clone()));
         out.push(ItemDraft {
             n,
@@ -256,6 +270,23 @@ pub fn drafts(graph: &str, format: SourceFormat, quads: &[Quad]) -> Vec<ItemDraf
         });
     }
     out
+}
+
+/// A dataset node's item number: `dataset-{No.}` (AMED), `dmp/dataset/{i}`
+/// (maDMP, item i + 1).
+pub fn dataset_number(fragment: &str) -> Option<u32> {
+    let (digits, offset) = fragment
+        .strip_prefix("dataset-")
+        .map(|d| (d, 0))
+        .or_else(|| fragment.strip_prefix("dmp/dataset/").map(|d| (d, 1)))?;
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits
+        .parse::<u32>()
+        .ok()?
+        .checked_add(offset)
+        .filter(|n| *n > 0)
 }
 
 fn normal(mut sets: Vec<String>) -> Vec<String> {
@@ -368,10 +399,11 @@ mod tests {
             out.push(q(
                 &s,
                 &format!("{DMPG}sharingMethod"),
-                NamedNode::new(format!("{SHARING}{OPENS_ON_DATE}"))
+                NamedNode::new(format!("{SHARING}unrestricted-publication"))
                     .unwrap()
                     .into(),
             ));
+            out.push(q(&s, ACCESS_RIGHTS, NamedNode::new(PUBLIC).unwrap().into()));
             out.push(q(
                 &s,
                 DCTERMS_ISSUED,
