@@ -44,7 +44,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             };
             let files = read::collect(&paths)?;
             let bar = progress(files.len(), check.json);
-            let target = open_target(&store.store, true)?;
+            let target = open_target_on(&store.store, true, check.today)?;
             let reports = {
                 let inc = |n: u64| bar.inc(n);
                 match &target {
@@ -102,15 +102,18 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             max_concurrent,
             oai_repository_identifier,
             oai_page_size,
+            today,
         } => serve::serve(
             &store.store,
             addr,
             query_timeout,
             max_rows,
             max_concurrent,
+            today,
             dmpgraph_oai::OaiConfig {
                 repository_identifier: oai_repository_identifier,
                 page_size: oai_page_size as usize,
+                today,
                 ..dmpgraph_oai::OaiConfig::default()
             },
         ),
@@ -159,6 +162,15 @@ const WAIT_FOR_STORE: Duration = Duration::from_secs(10);
 /// The server that holds the store under `dir`, or the store itself.
 /// `create`: a missing store is created (ingest); otherwise it is an error.
 pub(crate) fn open_target(dir: &Path, create: bool) -> anyhow::Result<Target> {
+    open_target_on(dir, create, None)
+}
+
+/// As [`open_target`]; a store opened here decides embargoes as of `today`.
+pub(crate) fn open_target_on(
+    dir: &Path,
+    create: bool,
+    today: Option<NaiveDate>,
+) -> anyhow::Result<Target> {
     if !create && !dir.join("public").is_dir() {
         anyhow::bail!(
             "no store at {} (run `dmpgraph ingest --store {} PATH...` first, or pass --store)",
@@ -175,7 +187,7 @@ pub(crate) fn open_target(dir: &Path, create: bool) -> anyhow::Result<Target> {
             dmpgraph_store::lower_priority(dmpgraph_pipeline::WRITER_NICE);
             return Ok(Target::Remote(Remote::new(client)));
         }
-        match Local::open(dir, true) {
+        match Local::open_on(dir, true, today) {
             Ok(local) => return Ok(Target::Local(local)),
             Err(PipelineError::Store(StoreError::Locked { .. }))
                 if started.elapsed() < WAIT_FOR_STORE =>

@@ -8,6 +8,7 @@ use dmpgraph_pipeline::admin::{AdminServer, QueryAnswer, Services};
 use dmpgraph_pipeline::{Local, WRITER_NICE};
 use dmpgraph_server::query::ParsedQuery;
 use dmpgraph_server::{format_from_name, Config, Limits, Offer};
+use dmpgraph_store::StoreError;
 use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -81,6 +82,7 @@ pub fn serve(
     query_timeout: f64,
     max_rows: usize,
     max_concurrent: Option<usize>,
+    today: Option<chrono::NaiveDate>,
     oai: dmpgraph_oai::OaiConfig,
 ) -> anyhow::Result<ExitCode> {
     if !(query_timeout.is_finite() && query_timeout > 0.0) {
@@ -108,8 +110,22 @@ pub fn serve(
         .start_handler(|_| dmpgraph_store::lower_priority(WRITER_NICE))
         .build_global();
     // The server is the store's only writer, and others hand it their work.
-    let local = Local::for_server(dir)
+    let local = Local::for_server(dir, today)
         .with_context(|| format!("cannot open the store at {}", dir.display()))?;
+    // Embargoes end at midnight in Japan: the writer lifts them as the day
+    // comes (opening the store lifted those already due).
+    let releaser = local.handle();
+    std::thread::Builder::new()
+        .name("dmpgraph-embargoes".into())
+        .spawn(move || loop {
+            std::thread::sleep(Duration::from_secs(600));
+            match releaser.release_embargoes(None) {
+                Ok(_) => {}
+                Err(StoreError::WriterStopped) => return,
+                Err(e) => tracing::error!(error = %e, "lifting embargoes failed"),
+            }
+        })
+        .context("starting the embargo thread")?;
     let query_view = local.public();
     let admin = AdminServer::start(
         dir,

@@ -1,15 +1,24 @@
 //! dmpgraph's OAI-PMH 2.0 data provider: the six verbs over the registry's
-//! change log (datestamps, tombstones, sets) and the public store, so that
-//! a standard harvester takes every public plan with no special handling.
+//! items (datestamps, tombstones, sets) and the public store, so that a
+//! standard harvester takes every public plan and every planned dataset
+//! with no special handling.
 //!
-//! This first part serves each stored plan as an item in `oai_dc`, with
-//! persistent deletes and resumption tokens that need no server state and
-//! never expire (see [`token`]). Items for planned datasets, JPCOAR 2.0,
-//! DataCite and DCAT formats, and the topical sets come next.
+//! - Items: each stored plan (`oai:{repo}:dmp:{id}`) and each dataset it
+//!   describes (`oai:{repo}:dataset:{id}:{No.}`), each with its own
+//!   datestamp and tombstone (see [`dmpgraph_store::items`]).
+//! - Formats: `oai_dc`, `jpcoar_2.0` (JPCOAR schema 2.0, what IRDB
+//!   harvests), `oai_datacite` (DataCite kernel-4) and `rdf` (the item's
+//!   DCAT graph as RDF/XML), all from one reading of the item
+//!   ([`meta::ItemMeta`]).
+//! - Persistent deletes; resumption tokens that need no server state and
+//!   never expire (see [`token`]), with `completeListSize` and `cursor`.
+//! - Responses are written as they are made ([`Provider::respond_to`]).
 //!
 //! It reads a [`PublicView`] only: no private value can reach a response.
 
 mod datacite;
+mod dc;
+mod extract;
 mod jpcoar;
 pub mod meta;
 pub mod request;
@@ -18,9 +27,15 @@ mod xml;
 
 pub use request::{parse, ErrorCode, List, ListArgs, OaiError, Request};
 
-use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
-use dmpgraph_store::{Cursor, Listing, PublicView, RecordEntry, RecordKey, RecordKind, StoreError};
-use oxigraph::model::{NamedOrBlankNode, Quad, Term};
+use chrono::{DateTime, NaiveDate, SecondsFormat, TimeZone, Utc};
+use dmpgraph_store::items::{item_key, Item};
+use dmpgraph_store::{
+    Cursor, Listing, PublicSnapshot, PublicView, RecordEntry, RecordKey, RecordKind, StoreError,
+};
+use extract::PlanGraph;
+use meta::{ItemMeta, Text};
+use oxigraph::model::{NamedOrBlankNode, Quad, Term, Triple};
+use std::io::Write;
 use std::ops::Bound;
 use std::path::Path;
 use token::{Signer, TokenState};
@@ -37,6 +52,9 @@ pub struct OaiConfig {
     pub admin_email: String,
     /// Items per list page.
     pub page_size: usize,
+    /// The day a dataset's planned publication date is compared with
+    /// (default: today in Japan).
+    pub today: Option<NaiveDate>,
 }
 
 impl Default for OaiConfig {
@@ -46,11 +64,13 @@ impl Default for OaiConfig {
             repository_identifier: "localhost".into(),
             admin_email: "dmp-catalog@example.org".into(),
             page_size: 100,
+            today: None,
         }
     }
 }
 
-/// Why a response could not be made (the store failed: not a protocol error).
+/// Why a response could not be made (the store failed, or the client went
+/// away: not a protocol error).
 #[derive(Debug, thiserror::Error)]
 pub enum ProviderError {
     /// The store.
@@ -65,14 +85,50 @@ pub enum ProviderError {
         #[source]
         source: std::io::Error,
     },
+    /// The response could not be written (the client went away).
+    #[error("writing the OAI-PMH response")]
+    Write(#[source] std::io::Error),
 }
 
-/// The metadata formats served: (prefix, schema, namespace).
-const FORMATS: &[(&str, &str, &str)] = &[(
-    "oai_dc",
-    "http://www.openarchives.org/OAI/2.0/oai_dc.xsd",
-    "http://www.openarchives.org/OAI/2.0/oai_dc/",
-)];
+/// A metadata format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    OaiDc,
+    Jpcoar,
+    Datacite,
+    Rdf,
+}
+
+/// The metadata formats served: (format, prefix, schema, namespace).
+const FORMATS: &[(Format, &str, &str, &str)] = &[
+    (
+        Format::OaiDc,
+        "oai_dc",
+        "http://www.openarchives.org/OAI/2.0/oai_dc.xsd",
+        "http://www.openarchives.org/OAI/2.0/oai_dc/",
+    ),
+    (
+        Format::Jpcoar,
+        "jpcoar_2.0",
+        jpcoar::JPCOAR_SCHEMA,
+        jpcoar::JPCOAR_NS,
+    ),
+    (
+        Format::Datacite,
+        "oai_datacite",
+        datacite::DATACITE_SCHEMA,
+        datacite::DATACITE_NS,
+    ),
+    (
+        Format::Rdf,
+        "rdf",
+        "http://www.openarchives.org/OAI/2.0/rdf.xsd",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    ),
+];
+
+/// Bytes gathered before they are handed to the connection.
+const CHUNK: usize = 64 << 10;
 
 /// The data provider.
 #[derive(Clone)]
@@ -80,6 +136,38 @@ pub struct Provider {
     public: PublicView,
     config: OaiConfig,
     signer: Signer,
+}
+
+/// What one response reads more than once: the graph of the last plan
+/// rendered (a plan's items are usually neighbours in a list) and the
+/// catalog's publisher.
+struct Reading<'s> {
+    snapshot: &'s PublicSnapshot<'s>,
+    graph: Option<(String, Vec<Quad>)>,
+    publisher: Option<Vec<Text>>,
+    today: NaiveDate,
+}
+
+impl Reading<'_> {
+    fn quads(&mut self, graph: &str) -> Result<&[Quad], StoreError> {
+        if self.graph.as_ref().is_none_or(|(g, _)| g != graph) {
+            let quads = self.snapshot.graph(graph)?;
+            self.graph = Some((graph.to_string(), quads));
+        }
+        Ok(self.graph.as_ref().map_or(&[][..], |(_, q)| q.as_slice()))
+    }
+
+    fn publisher(&mut self) -> Result<Vec<Text>, StoreError> {
+        if self.publisher.is_none() {
+            let catalog = RecordKey::new(RecordKind::Catalog, "catalog");
+            let names = match self.snapshot.record(&catalog)? {
+                Some((_, quads)) => extract::publisher(&quads),
+                None => Vec::new(),
+            };
+            self.publisher = Some(names);
+        }
+        Ok(self.publisher.clone().unwrap_or_default())
+    }
 }
 
 impl Provider {
@@ -95,6 +183,12 @@ impl Provider {
         })
     }
 
+    fn today(&self) -> NaiveDate {
+        self.config
+            .today
+            .unwrap_or_else(dmpgraph_store::items::today_in_japan)
+    }
+
     /// The response to a request (its arguments in order), as an OAI-PMH
     /// document; protocol errors are in the document, as the protocol says.
     pub fn respond(
@@ -102,6 +196,21 @@ impl Provider {
         pairs: &[(String, String)],
         base_url: &str,
     ) -> Result<Vec<u8>, ProviderError> {
+        let mut out = Vec::new();
+        self.respond_to(pairs, base_url, &mut out)?;
+        Ok(out)
+    }
+
+    /// Writes the response to `out` as it is made, in chunks of about
+    /// 64 KiB: however long the list, memory holds one page's entries and
+    /// one chunk. Protocol errors are found before anything of the answer
+    /// is written.
+    pub fn respond_to(
+        &self,
+        pairs: &[(String, String)],
+        base_url: &str,
+        out: &mut dyn Write,
+    ) -> Result<(), ProviderError> {
         let now = Utc::now();
         let mut x = Xml::new();
         x.declaration();
@@ -129,45 +238,33 @@ impl Provider {
             }
             Err(_) => x.text_element("request", &[], base_url),
         }
-        let result = match parsed {
+        let answered = match parsed {
             Ok(request) => {
-                let mut body = Xml::new();
-                match self.answer(&request, base_url, &mut body)? {
-                    Ok(()) => {
-                        x.raw(body.into_bytes());
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
+                let mut sink = Sink { out, x: &mut x };
+                match self.answer(&request, base_url, &mut sink) {
+                    Ok(()) => Ok(()),
+                    Err(Failure::Protocol(e)) => Err(e),
+                    Err(Failure::Provider(e)) => return Err(e),
                 }
             }
             Err(e) => Err(e),
         };
-        if let Err(e) = result {
+        if let Err(e) = answered {
             x.text_element("error", &[("code", e.code.as_str())], &e.message);
         }
         x.close("OAI-PMH");
-        Ok(x.into_bytes())
+        out.write_all(&x.take()).map_err(ProviderError::Write)?;
+        out.flush().map_err(ProviderError::Write)
     }
 
-    fn answer(
-        &self,
-        request: &Request,
-        base_url: &str,
-        x: &mut Xml,
-    ) -> Result<Result<(), OaiError>, ProviderError> {
-        let done = match request {
-            Request::Identify => self.identify(base_url, x),
-            Request::ListMetadataFormats { identifier } => self.formats(identifier.as_deref(), x),
-            Request::ListSets { token } => self.sets(token.as_deref(), x),
+    fn answer(&self, request: &Request, base_url: &str, x: &mut Sink<'_>) -> Result<(), Failure> {
+        match request {
+            Request::Identify => self.identify(base_url, x.x),
+            Request::ListMetadataFormats { identifier } => self.formats(identifier.as_deref(), x.x),
+            Request::ListSets { token } => self.sets(token.as_deref(), x.x),
             Request::GetRecord { identifier, prefix } => self.get_record(identifier, prefix, x),
             Request::ListIdentifiers(list) => self.list(list, false, x),
             Request::ListRecords(list) => self.list(list, true, x),
-        };
-        // A protocol error is an answer; the store's failure is not.
-        match done {
-            Ok(()) => Ok(Ok(())),
-            Err(Failure::Protocol(e)) => Ok(Err(e)),
-            Err(Failure::Store(e)) => Err(e),
         }
     }
 
@@ -175,7 +272,7 @@ impl Provider {
         let earliest = self
             .public
             .registry()?
-            .earliest_datestamp()?
+            .earliest_item_datestamp()?
             .unwrap_or_else(|| Utc.timestamp_opt(0, 0).single().unwrap_or_default());
         x.open("Identify", &[]);
         x.text_element("repositoryName", &[], &self.config.repository_name);
@@ -207,7 +304,7 @@ impl Provider {
             "sampleIdentifier",
             &[],
             &format!(
-                "oai:{}:dmp:21ek0109555h0001",
+                "oai:{}:dataset:21ek0109555h0001:1",
                 self.config.repository_identifier
             ),
         );
@@ -220,12 +317,18 @@ impl Provider {
     fn formats(&self, identifier: Option<&str>, x: &mut Xml) -> Result<(), Failure> {
         if let Some(id) = identifier {
             let key = self.key_of(id)?;
-            if self.public.record(&key)?.is_none() {
+            let Some((entry, item)) = self.public.registry()?.item(&key)? else {
                 return Err(no_such_item(id));
+            };
+            if item.is_deleted() || entry.is_deleted() {
+                return Err(Failure::Protocol(OaiError::new(
+                    ErrorCode::NoMetadataFormats,
+                    format!("item '{id}' was deleted: its header stays, no metadata is served"),
+                )));
             }
         }
         x.open("ListMetadataFormats", &[]);
-        for (prefix, schema, namespace) in FORMATS {
+        for (_, prefix, schema, namespace) in FORMATS {
             x.open("metadataFormat", &[]);
             x.text_element("metadataPrefix", &[], prefix);
             x.text_element("schema", &[], schema);
@@ -243,11 +346,9 @@ impl Provider {
                 format!("ListSets is answered in one page: no resumption token '{t}' was issued"),
             )));
         }
-        let sets = self.public.registry()?.sets()?;
-        let sets: Vec<String> = sets
-            .into_iter()
-            .filter(|s| s == "dmp" || s.starts_with("dmp:"))
-            .collect();
+        let sets = self.public.registry()?.item_sets()?;
+        let sets: Vec<(String, Option<String>)> =
+            sets.into_iter().filter(|(s, _)| !s.is_empty()).collect();
         if sets.is_empty() {
             return Err(Failure::Protocol(OaiError::new(
                 ErrorCode::NoSetHierarchy,
@@ -255,38 +356,54 @@ impl Provider {
             )));
         }
         x.open("ListSets", &[]);
-        for spec in sets {
+        for (spec, name) in sets {
             x.open("set", &[]);
             x.text_element("setSpec", &[], &spec);
-            x.text_element("setName", &[], set_name(&spec));
+            x.text_element("setName", &[], &set_name(&spec, name.as_deref()));
             x.close("set");
         }
         x.close("ListSets");
         Ok(())
     }
 
-    fn get_record(&self, identifier: &str, prefix: &str, x: &mut Xml) -> Result<(), Failure> {
+    fn get_record(&self, identifier: &str, prefix: &str, x: &mut Sink<'_>) -> Result<(), Failure> {
         let key = self.key_of(identifier)?;
         let snapshot = self.public.snapshot()?;
-        let Some((entry, quads)) = snapshot.record(&key)? else {
+        let Some((entry, item)) = snapshot.registry.item(&key)? else {
             return Err(no_such_item(identifier));
         };
-        format_of(prefix)?;
-        x.open("GetRecord", &[]);
-        self.record(&entry, &quads, x);
-        x.close("GetRecord");
+        let format = format_of(prefix)?;
+        let mut reading = Reading {
+            snapshot: &snapshot,
+            graph: None,
+            publisher: None,
+            today: self.today(),
+        };
+        x.x.open("GetRecord", &[]);
+        self.record(&entry, &item, format, &mut reading, x.x)?;
+        x.x.close("GetRecord");
         Ok(())
     }
 
-    fn list(&self, list: &List, records: bool, x: &mut Xml) -> Result<(), Failure> {
+    fn list(&self, list: &List, records: bool, x: &mut Sink<'_>) -> Result<(), Failure> {
         let verb = if records {
             "ListRecords"
         } else {
             "ListIdentifiers"
         };
+        let at = |s: i64| Utc.timestamp_opt(s, 0).single().unwrap_or_default();
+        let snapshot = self.public.snapshot()?;
         let state = match list {
             List::Start(args) => {
                 format_of(&args.prefix)?;
+                if args.set.is_some() && snapshot.registry.item_count(None, None, None)? == 0 {
+                    return Err(Failure::Protocol(OaiError::new(
+                        ErrorCode::NoSetHierarchy,
+                        "the repository holds no records yet, so no sets",
+                    )));
+                }
+                let from = args.from.map(|b| Bound::Included(b.at));
+                let until = args.until.map(|b| Bound::Included(b.at));
                 TokenState {
                     verb: verb.into(),
                     prefix: args.prefix.clone(),
@@ -295,13 +412,18 @@ impl Provider {
                     until: args.until.map(|b| (b.at.timestamp(), b.day)),
                     after: (i64::MIN, String::new()),
                     cursor: 0,
+                    size: snapshot.registry.item_count(
+                        args.set.as_deref(),
+                        from.as_ref(),
+                        until.as_ref(),
+                    )?,
                 }
             }
             List::Resume(token) => self.signer.check(token, verb)?,
         };
-        let at = |s: i64| Utc.timestamp_opt(s, 0).single().unwrap_or_default();
+        let format = format_of(&state.prefix)?;
         let listing = Listing {
-            set: Some(state.set.clone().unwrap_or_else(|| "dmp".into())),
+            set: state.set.clone(),
             from: state.from.map(|(s, _)| Bound::Included(at(s))),
             until: state.until.map(|(s, _)| Bound::Included(at(s))),
             after: (state.after.0 != i64::MIN).then(|| Cursor {
@@ -310,99 +432,220 @@ impl Provider {
             }),
             limit: self.config.page_size.max(1),
         };
-        let snapshot = self.public.snapshot()?;
-        let page = snapshot.registry.list(&listing)?;
-        if page.entries.is_empty() {
-            // Also a resumed list whose remaining records have all moved past
-            // `until` since (a record only ever moves later): a list element
-            // with no record is not valid OAI-PMH.
+        let page = snapshot.registry.list_items(&listing)?;
+        if page.items.is_empty() {
+            // Also a resumed list whose remaining items have all moved past
+            // `until` since (an item only ever moves later): a list element
+            // with no item is not valid OAI-PMH.
             return Err(Failure::Protocol(OaiError::new(
                 ErrorCode::NoRecordsMatch,
                 "no record matches these arguments",
             )));
         }
-        x.open(verb, &[]);
-        for entry in &page.entries {
+        let mut reading = Reading {
+            snapshot: &snapshot,
+            graph: None,
+            publisher: None,
+            today: self.today(),
+        };
+        x.x.open(verb, &[]);
+        for (entry, item) in &page.items {
             if records {
-                let quads = if entry.is_deleted() {
-                    Vec::new()
-                } else {
-                    snapshot.graph(&entry.graph)?
-                };
-                self.record(entry, &quads, x);
+                self.record(entry, item, format, &mut reading, x.x)?;
             } else {
-                self.header(entry, x);
+                self.header(entry, item, x.x);
             }
+            x.flush_if_full()?;
         }
         let cursor = state.cursor.to_string();
+        let seen = state.cursor + page.items.len() as u64;
+        // The list may have grown since it started.
+        let size = state.size.max(seen).to_string();
+        let attrs = [
+            ("completeListSize", size.as_str()),
+            ("cursor", cursor.as_str()),
+        ];
         match page.next {
             Some(next) => {
                 let next_state = TokenState {
                     after: (next.datestamp.timestamp(), next.key),
-                    cursor: state.cursor + page.entries.len() as u64,
+                    cursor: seen,
                     ..state.clone()
                 };
-                x.text_element(
-                    "resumptionToken",
-                    &[("cursor", &cursor)],
-                    &self.signer.issue(&next_state),
-                );
+                x.x.text_element("resumptionToken", &attrs, &self.signer.issue(&next_state));
             }
             // The last page of a resumed list ends with an empty token.
             None if matches!(list, List::Resume(_)) => {
-                x.text_element("resumptionToken", &[("cursor", &cursor)], "");
+                x.x.text_element("resumptionToken", &attrs, "");
             }
             None => {}
         }
-        x.close(verb);
+        x.x.close(verb);
         Ok(())
     }
 
-    fn header(&self, entry: &RecordEntry, x: &mut Xml) {
-        let attrs: &[(&str, &str)] = if entry.is_deleted() {
+    fn header(&self, entry: &RecordEntry, item: &Item, x: &mut Xml) {
+        let attrs: &[(&str, &str)] = if item.is_deleted() || entry.is_deleted() {
             &[("status", "deleted")]
         } else {
             &[]
         };
         x.open("header", attrs);
-        x.text_element("identifier", &[], &self.identifier(&entry.key));
-        x.text_element("datestamp", &[], &stamp(entry.datestamp));
-        for set in &entry.sets {
+        x.text_element(
+            "identifier",
+            &[],
+            &format!(
+                "oai:{}:{}",
+                self.config.repository_identifier,
+                item_key(&entry.key, item.n)
+            ),
+        );
+        x.text_element("datestamp", &[], &stamp(item.datestamp));
+        for set in &item.sets {
             x.text_element("setSpec", &[], set);
         }
         x.close("header");
     }
 
-    fn record(&self, entry: &RecordEntry, quads: &[Quad], x: &mut Xml) {
+    fn record(
+        &self,
+        entry: &RecordEntry,
+        item: &Item,
+        format: Format,
+        reading: &mut Reading<'_>,
+        x: &mut Xml,
+    ) -> Result<(), Failure> {
         x.open("record", &[]);
-        self.header(entry, x);
-        if !entry.is_deleted() {
+        self.header(entry, item, x);
+        if !(item.is_deleted() || entry.is_deleted()) {
+            let publisher = reading.publisher()?;
+            let today = reading.today;
+            let quads = reading.quads(&entry.graph)?;
+            let plan = PlanGraph::new(&entry.graph, quads);
+            let meta = match item.n {
+                0 => Some(plan.plan(&publisher, entry.version.as_deref())),
+                n => plan.dataset(n, item, &publisher, today),
+            };
             x.open("metadata", &[]);
-            oai_dc(&entry.graph, quads, x);
+            match (format, meta) {
+                (Format::Rdf, _) => {
+                    let node = plan
+                        .datasets()
+                        .into_iter()
+                        .find(|(n, _)| *n == item.n)
+                        .map(|(_, node)| node);
+                    rdf(
+                        &entry.graph,
+                        node.as_deref().filter(|_| item.n > 0),
+                        quads,
+                        x,
+                    );
+                }
+                (_, None) => {
+                    // The registry names a dataset its graph lacks: the
+                    // store's checks report it; the harvester gets the plan.
+                    tracing::error!(record = %entry.key, item = item.n, "item not in its record's graph");
+                    let meta = plan.plan(&publisher, entry.version.as_deref());
+                    write_format(format, &meta, x);
+                }
+                (_, Some(meta)) => write_format(format, &meta, x),
+            }
             x.close("metadata");
         }
         x.close("record");
+        Ok(())
     }
 
-    fn identifier(&self, key: &RecordKey) -> String {
-        format!("oai:{}:{key}", self.config.repository_identifier)
-    }
-
-    /// The record an item identifier names: `oai:{repo}:{kind}:{id}`, plans only.
-    fn key_of(&self, identifier: &str) -> Result<RecordKey, Failure> {
+    /// The item an identifier names: `oai:{repo}:{item key}`.
+    fn key_of(&self, identifier: &str) -> Result<String, Failure> {
         let prefix = format!("oai:{}:", self.config.repository_identifier);
         identifier
             .strip_prefix(&prefix)
-            .and_then(|rest| rest.parse::<RecordKey>().ok())
-            .filter(|k| k.kind == RecordKind::Dmp)
+            .filter(|rest| dmpgraph_store::items::parse_item_key(rest).is_some())
+            .map(str::to_owned)
             .ok_or_else(|| no_such_item(identifier))
     }
 }
 
-/// A failure while answering: a protocol error, or the store's.
+/// The response being written, and where it goes.
+struct Sink<'o> {
+    out: &'o mut dyn Write,
+    x: &'o mut Xml,
+}
+
+impl Sink<'_> {
+    fn flush_if_full(&mut self) -> Result<(), Failure> {
+        if self.x.len() >= CHUNK {
+            self.out
+                .write_all(&self.x.take())
+                .map_err(|e| Failure::Provider(ProviderError::Write(e)))?;
+        }
+        Ok(())
+    }
+}
+
+fn write_format(format: Format, meta: &ItemMeta, x: &mut Xml) {
+    match format {
+        Format::OaiDc => dc::oai_dc(meta, x),
+        Format::Jpcoar => jpcoar::jpcoar(meta, x),
+        Format::Datacite => datacite::datacite(meta, x),
+        Format::Rdf => {}
+    }
+}
+
+/// An item's DCAT graph as RDF/XML: a plan's whole public graph (`node`
+/// `None`); a dataset's own nodes (`node` and the nodes under it) and the
+/// plan's link to it.
+fn rdf(graph: &str, node: Option<&str>, quads: &[Quad], x: &mut Xml) {
+    let dmp = format!("{graph}#dmp");
+    let own = |q: &Quad| -> bool {
+        let Some(node) = node else { return true };
+        let NamedOrBlankNode::NamedNode(s) = &q.subject else {
+            return false;
+        };
+        let s = s.as_str();
+        s == node
+            || s.strip_prefix(node)
+                .is_some_and(|rest| rest.starts_with('-') || rest.starts_with('/'))
+            || (s == dmp && matches!(&q.object, Term::NamedNode(o) if o.as_str() == node))
+    };
+    let mut serializer = oxigraph::io::RdfSerializer::from_format(oxigraph::io::RdfFormat::RdfXml);
+    for (p, iri) in [
+        ("dcat", "http://www.w3.org/ns/dcat#"),
+        ("dcterms", "http://purl.org/dc/terms/"),
+        ("dcso", "https://w3id.org/dcso/ns/core#"),
+        ("dmpg", "https://w3id.org/dmpgraph/ns#"),
+        ("foaf", "http://xmlns.com/foaf/0.1/"),
+        ("vcard", "http://www.w3.org/2006/vcard/ns#"),
+        ("prov", "http://www.w3.org/ns/prov#"),
+    ] {
+        serializer = serializer
+            .with_prefix(p, iri)
+            .unwrap_or_else(|_| unreachable!("the prefixes are valid"));
+    }
+    let mut writer = serializer.for_writer(Vec::new());
+    let mut selected: Vec<&Quad> = quads.iter().filter(|q| own(q)).collect();
+    selected.sort_by_key(|q| q.to_string());
+    for q in selected {
+        let t = Triple::new(q.subject.clone(), q.predicate.clone(), q.object.clone());
+        // Writing into a Vec fails only on a triple RDF/XML cannot write
+        // (a predicate with no local name): left out.
+        let _ = writer.serialize_triple(&t);
+    }
+    let bytes = writer.finish().unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    // The document's declaration is the response's, not the record's.
+    let body = match text.find("?>") {
+        Some(end) if text.starts_with("<?xml") => &text[end + 2..],
+        _ => &text[..],
+    };
+    x.raw(xml::clean(body.trim()).as_bytes().to_vec());
+}
+
+/// A failure while answering: a protocol error, or the provider's.
 enum Failure {
     Protocol(OaiError),
-    Store(ProviderError),
+    Provider(ProviderError),
 }
 
 impl From<OaiError> for Failure {
@@ -413,7 +656,7 @@ impl From<OaiError> for Failure {
 
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Failure {
-        Failure::Store(ProviderError::Store(e))
+        Failure::Provider(ProviderError::Store(e))
     }
 }
 
@@ -424,23 +667,56 @@ fn no_such_item(identifier: &str) -> Failure {
     ))
 }
 
-fn format_of(prefix: &str) -> Result<(), Failure> {
-    if FORMATS.iter().any(|(p, _, _)| *p == prefix) {
-        Ok(())
-    } else {
-        Err(Failure::Protocol(OaiError::new(
-            ErrorCode::CannotDisseminateFormat,
-            format!("metadataPrefix '{prefix}' is not served (served: oai_dc)"),
-        )))
-    }
+fn format_of(prefix: &str) -> Result<Format, Failure> {
+    FORMATS
+        .iter()
+        .find(|(_, p, _, _)| *p == prefix)
+        .map(|(f, _, _, _)| *f)
+        .ok_or_else(|| {
+            Failure::Protocol(OaiError::new(
+                ErrorCode::CannotDisseminateFormat,
+                format!(
+                    "metadataPrefix '{prefix}' is not served (served: {})",
+                    FORMATS.iter().map(|f| f.1).collect::<Vec<_>>().join(", ")
+                ),
+            ))
+        })
 }
 
-fn set_name(spec: &str) -> &'static str {
-    match spec {
-        "dmp" => "データマネジメント計画 / Data management plans",
-        "dmp:amed" => "AMED様式のデータマネジメント計画 / Data management plans on AMED's form",
-        "dmp:madmp" => "maDMP JSONで受け取ったデータマネジメント計画 / Data management plans received as maDMP JSON",
-        _ => "データマネジメント計画の集合 / A set of data management plans",
+/// A set's name, in Japanese and English.
+fn set_name(spec: &str, named: Option<&str>) -> String {
+    let fixed = match spec {
+        "type" => "種別 / Record types",
+        "type:dmp" => "データマネジメント計画 / Data management plans",
+        "type:dataset" => "計画されたデータセット / Planned datasets",
+        "source" => "受け取った形式 / Source formats",
+        "source:amed" => "AMED様式（別紙1） / AMED's DMP form",
+        "source:madmp" => "maDMP JSON（RDA DMP Common Standard） / maDMP JSON",
+        "programme" => "AMEDの事業 / AMED funding programmes",
+        "sharing" => "データシェアリング方法 / Sharing methods",
+        "sharing:unrestricted-publication" => "非制限公開 / Unrestricted open sharing",
+        "sharing:restricted-publication" => "制限公開 / Restricted open sharing",
+        "sharing:restricted-sharing-external" => {
+            "制限共有（外部関係者と共有） / Restricted sharing with external parties"
+        }
+        "sharing:restricted-sharing-internal" => {
+            "制限共有（内部関係者と共有） / Restricted sharing within the project"
+        }
+        "sharing:not-published" => "非公開 / Not published",
+        "sharing:other" => "その他 / Other",
+        "subject" => "データの対象 / Data subjects",
+        "subject:human-individual" => "ヒト個人 / Human individuals",
+        "subject:non-human-organism" => "ヒト以外の生物由来 / Non-human organisms",
+        "subject:other" => "その他 / Other",
+        _ => "",
+    };
+    if !fixed.is_empty() {
+        return fixed.to_string();
+    }
+    match (spec.split_once(':'), named) {
+        (Some(("programme", _)), Some(name)) => format!("事業: {name} / AMED programme: {name}"),
+        (_, Some(name)) => name.to_string(),
+        _ => spec.to_string(),
     }
 }
 
@@ -477,86 +753,12 @@ fn token_key(path: &Path) -> Result<Vec<u8>, ProviderError> {
     Ok(key)
 }
 
-const DCTERMS: &str = "http://purl.org/dc/terms/";
-const FOAF_NAME: &str = "http://xmlns.com/foaf/0.1/name";
-const DMPG: &str = "https://w3id.org/dmpgraph/ns#";
-
-/// A plan's public graph as Dublin Core (`oai_dc`).
-fn oai_dc(graph: &str, quads: &[Quad], x: &mut Xml) {
-    let of = |node: &str, predicate: &str| -> Vec<(String, Option<String>)> {
-        let subject = format!("{graph}#{node}");
-        let mut out: Vec<(String, Option<String>)> = quads
-            .iter()
-            .filter(|q| {
-                matches!(&q.subject, NamedOrBlankNode::NamedNode(n) if n.as_str() == subject)
-                    && q.predicate.as_str() == predicate
-            })
-            .filter_map(|q| match &q.object {
-                Term::Literal(l) => Some((l.value().to_string(), l.language().map(str::to_owned))),
-                Term::NamedNode(n) => Some((n.as_str().to_string(), None)),
-                _ => None,
-            })
-            .collect();
-        out.sort();
-        out
-    };
-    x.open(
-        "oai_dc:dc",
-        &[
-            ("xmlns:oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc/"),
-            ("xmlns:dc", "http://purl.org/dc/elements/1.1/"),
-            (
-                "xsi:schemaLocation",
-                "http://www.openarchives.org/OAI/2.0/oai_dc/ http://www.openarchives.org/OAI/2.0/oai_dc.xsd",
-            ),
-        ],
-    );
-    let element = |x: &mut Xml, name: &str, values: Vec<(String, Option<String>)>| {
-        for (value, lang) in values {
-            match &lang {
-                Some(l) => x.text_element(name, &[("xml:lang", l)], &value),
-                None => x.text_element(name, &[], &value),
-            }
-        }
-    };
-    let title = of("dmp", &format!("{DCTERMS}title"));
-    let title = if title.is_empty() {
-        of("project", &format!("{DCTERMS}title"))
-    } else {
-        title
-    };
-    element(x, "dc:title", title);
-    element(x, "dc:creator", of("pi", FOAF_NAME));
-    element(
-        x,
-        "dc:subject",
-        of("project", &format!("{DMPG}fundingProgramme")),
-    );
-    element(
-        x,
-        "dc:subject",
-        of("project", &format!("{DMPG}projectName")),
-    );
-    element(
-        x,
-        "dc:description",
-        of("dmp", &format!("{DCTERMS}description")),
-    );
-    let mut dates = of("dmp", &format!("{DCTERMS}modified"));
-    if dates.is_empty() {
-        dates = of("dmp", &format!("{DCTERMS}created"));
-    }
-    element(x, "dc:date", dates);
-    x.text_element("dc:type", &[], "data management plan");
-    x.text_element("dc:type", &[], "http://purl.org/coar/resource_type/c_ab20");
-    x.text_element("dc:identifier", &[], graph);
-    x.close("oai_dc:dc");
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn set_names_are_bilingual() {
-        assert!(super::set_name("dmp:amed").contains(" / "));
+        assert!(super::set_name("source:amed", None).contains(" / "));
+        assert!(super::set_name("programme:0123456789", Some("事業X"))
+            .contains("AMED programme: 事業X"));
     }
 }

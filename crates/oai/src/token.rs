@@ -27,6 +27,9 @@ pub struct TokenState {
     pub after: (i64, String),
     /// How many items the previous pages held (the next page's `cursor`).
     pub cursor: u64,
+    /// How many items the list held when it started (`completeListSize`).
+    #[serde(default)]
+    pub size: u64,
 }
 
 /// Signs and checks tokens.
@@ -102,6 +105,7 @@ mod tests {
             until: None,
             after: (1_700_000_100, "dmp:21ek0109555h0001".into()),
             cursor: 100,
+            size: 250,
         }
     }
 

@@ -69,6 +69,17 @@ impl Xml {
         self.writer.get_mut().extend_from_slice(&bytes);
     }
 
+    /// What was written since the last take.
+    pub(crate) fn take(&mut self) -> Vec<u8> {
+        std::mem::take(self.writer.get_mut())
+    }
+
+    /// How many bytes wait to be taken.
+    pub(crate) fn len(&self) -> usize {
+        self.writer.get_ref().len()
+    }
+
+    #[cfg_attr(not(test), allow(dead_code))] // the format tests read whole documents
     pub(crate) fn into_bytes(self) -> Vec<u8> {
         self.writer.into_inner()
     }

@@ -46,10 +46,21 @@ impl Local {
     /// their writer. `offline`: no server reads this store, so records new
     /// to the store are bulk-loaded.
     pub fn open(dir: &Path, offline: bool) -> Result<Local, PipelineError> {
+        Local::open_on(dir, offline, None)
+    }
+
+    /// As [`open`](Self::open), deciding embargoes as of `today` (default:
+    /// today in Japan).
+    pub fn open_on(
+        dir: &Path,
+        offline: bool,
+        today: Option<chrono::NaiveDate>,
+    ) -> Result<Local, PipelineError> {
         Local::open_with(
             dir,
             WriterOptions {
                 offline,
+                today,
                 ..WriterOptions::default()
             },
         )
@@ -57,11 +68,16 @@ impl Local {
 
     /// Opens the stores for a server: its writer runs at a lower CPU
     /// priority ([`WRITER_NICE`]), so that readers are answered first.
-    pub fn for_server(dir: &Path) -> Result<Local, PipelineError> {
+    /// `today`: the day embargoes are decided on (default: today in Japan).
+    pub fn for_server(
+        dir: &Path,
+        today: Option<chrono::NaiveDate>,
+    ) -> Result<Local, PipelineError> {
         let local = Local::open_with(
             dir,
             WriterOptions {
                 nice: Some(WRITER_NICE),
+                today,
                 ..WriterOptions::default()
             },
         )?;
@@ -71,11 +87,13 @@ impl Local {
     }
 
     /// Opens the stores with these writer options.
+    /// Whoever opens the store to write lifts the embargoes that have
+    /// ended (see [`dmpgraph_store::WriteHandle::release_embargoes`]).
     pub fn open_with(dir: &Path, options: WriterOptions) -> Result<Local, PipelineError> {
         let stores = Stores::open(dir)?;
-        Ok(Local {
-            writer: stores.start_writer(options),
-        })
+        let writer = stores.start_writer(options);
+        writer.handle().release_embargoes(None)?;
+        Ok(Local { writer })
     }
 
     /// The writer's handle (for a server's admin socket).

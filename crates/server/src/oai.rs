@@ -22,6 +22,31 @@ fn base_url(headers: &HeaderMap) -> String {
     format!("http://{host}/oai")
 }
 
+/// Hands the response to the connection chunk by chunk as the provider
+/// writes it (a bounded channel: a slow harvester slows the writer, memory
+/// stays flat).
+struct ChunkWriter {
+    tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
+}
+
+impl std::io::Write for ChunkWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        self.tx
+            .blocking_send(Ok(Bytes::copy_from_slice(buf)))
+            .map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the harvester went away")
+            })?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 async fn answer(state: AppState, pairs: Vec<(String, String)>, base: String) -> Response {
     let Some(provider) = state.oai.clone() else {
         return (
@@ -30,18 +55,40 @@ async fn answer(state: AppState, pairs: Vec<(String, String)>, base: String) -> 
         )
             .into_response();
     };
-    match tokio::task::spawn_blocking(move || provider.respond(&pairs, &base)).await {
-        Ok(Ok(body)) => ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], body).into_response(),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "OAI-PMH: the store failed");
-            (
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let failed = tx.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut out = ChunkWriter { tx };
+        if let Err(e) = provider.respond_to(&pairs, &base, &mut out) {
+            tracing::error!(error = %e, "OAI-PMH: the response failed");
+            // Before any byte went out this is a 500; after, the body ends
+            // with an error and the connection is cut, so that a harvester
+            // never takes a truncated document for a whole one.
+            let _ = failed.blocking_send(Err(std::io::Error::other(e.to_string())));
+        }
+    });
+    let first = match rx.recv().await {
+        Some(Ok(bytes)) => bytes,
+        _ => {
+            return (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "the store failed; see the server's log\n",
             )
                 .into_response()
         }
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
-    }
+    };
+    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    });
+    let body = futures_util::stream::StreamExt::chain(
+        futures_util::stream::once(async move { Ok::<_, std::io::Error>(first) }),
+        rest,
+    );
+    (
+        [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+        axum::body::Body::from_stream(body),
+    )
+        .into_response()
 }
 
 pub(crate) async fn get(

@@ -332,3 +332,14 @@ fn readers_see_each_record_wholly_before_or_after_a_change() {
     let reads: u64 = readers.into_iter().map(|r| r.join().unwrap()).sum();
     assert!(reads > 0);
 }
+
+#[test]
+fn a_plan_is_stored_with_its_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Stores::open(dir.path())
+        .unwrap()
+        .start_writer(WriterOptions::default());
+    w.submit(vec![put("a", "t", "2024-01-01")]).unwrap();
+    let entry = w.public().record(&key("a")).unwrap().unwrap();
+    assert_eq!(entry.items.len(), 1, "{entry:?}");
+}

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod http;
+pub mod irdb;
 #[allow(unused_imports)] // each test file uses a different subset
 pub use http::*;
 
