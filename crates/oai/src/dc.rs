@@ -1,6 +1,6 @@
 //! Simple Dublin Core (`oai_dc`), the format the protocol requires.
 
-use crate::meta::{Access, IdType, ItemKind, ItemMeta, Text};
+use crate::meta::{Access, IdType, ItemMeta, Text};
 use crate::xml::Xml;
 
 fn texts(x: &mut Xml, name: &str, texts: &[Text]) {
@@ -38,13 +38,7 @@ pub(crate) fn oai_dc(item: &ItemMeta, x: &mut Xml) {
     for (_, d) in &item.dates {
         x.text_element("dc:date", &[], &d.to_string());
     }
-    let (label, coar) = match item.kind {
-        ItemKind::Plan => (
-            "data management plan",
-            "http://purl.org/coar/resource_type/c_ab20",
-        ),
-        ItemKind::Dataset => ("dataset", "http://purl.org/coar/resource_type/c_ddb1"),
-    };
+    let (coar, label) = crate::jpcoar::resource_type(item.kind);
     x.text_element("dc:type", &[], label);
     x.text_element("dc:type", &[], coar);
     x.text_element("dc:identifier", &[], &item.landing);

@@ -476,15 +476,7 @@ fn day(text: &str) -> Option<NaiveDate> {
 
 /// A DOI (`10.…`) written any of the usual ways.
 pub(crate) fn doi_of(id: &str) -> Option<String> {
-    let id = id.trim();
-    let bare = id
-        .strip_prefix("https://doi.org/")
-        .or_else(|| id.strip_prefix("http://doi.org/"))
-        .or_else(|| id.strip_prefix("https://dx.doi.org/"))
-        .or_else(|| id.strip_prefix("http://dx.doi.org/"))
-        .or_else(|| id.strip_prefix("doi:"))
-        .unwrap_or(id);
-    (bare.starts_with("10.") && bare.contains('/')).then(|| bare.to_string())
+    crate::jpcoar::doi_name(id)
 }
 
 fn subject_label(code: &str) -> Option<&'static str> {
@@ -496,32 +488,16 @@ fn subject_label(code: &str) -> Option<&'static str> {
     })
 }
 
-/// The language of a text without a tag, from its script.
-pub(crate) fn language_of(text: &Text) -> String {
-    match &text.lang {
-        Some(l) => l.clone(),
-        None => {
-            let cjk = text.value.chars().any(|c| {
-                matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF66}'..='\u{FF9F}')
-            });
-            if cjk { "ja" } else { "en" }.to_string()
-        }
-    }
-}
-
 /// At most one text per language (the first), every text tagged.
 pub(crate) fn one_per_language(texts: Vec<Text>) -> Vec<Text> {
-    let mut out: Vec<Text> = Vec::new();
-    for t in texts {
-        let lang = language_of(&t);
-        if !out.iter().any(|o| o.lang.as_deref() == Some(lang.as_str())) {
-            out.push(Text {
-                value: t.value,
-                lang: Some(lang),
-            });
-        }
-    }
-    out
+    crate::jpcoar::first_per_lang(&texts)
+        .0
+        .into_iter()
+        .map(|t| Text {
+            value: t.value,
+            lang: Some(t.lang),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,0 +1,301 @@
+//! OAI-PMH harvest, side by side in one run: a full `ListRecords` harvest of
+//! `--records` (default 100,000) items, in each metadata format, from
+//! `dmpgraph serve` over its persistent store, and of as many oai_dc
+//! records from pyoai's `BatchingServer` serving them from memory, by the
+//! same client (this bench: one keep-alive connection, one request at a
+//! time, as harvesters do; it reads each page whole and follows its token).
+//!
+//! For each: records/s, the server's peak RSS (VmHWM) after the harvest,
+//! and the median time of the first page against the last (each fetched
+//! `--samples` times once the harvest is over).
+//!
+//! `cargo bench --workspace --bench oai [-- --records 100000] [--page 100] [--samples 21]`
+//!
+//! The store (generated plans: each plan and each of its datasets is an
+//! item) is built once and kept in the target directory
+//! (`oai-bench-{records}`), so a second run only harvests.
+
+mod common;
+
+use dmpgraph_model::CatalogConfig;
+use dmpgraph_rdf::Base;
+use dmpgraph_store::{Stores, WriterOptions};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn arg<T: std::str::FromStr>(name: &str, default: T) -> T {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+}
+
+/// A store of generated plans holding at least `records` items (a plan and
+/// each of its datasets), built once.
+fn store(records: usize) -> PathBuf {
+    let dir = target_dir().join(format!("oai-bench-{records}"));
+    let done = dir.join("bench-complete");
+    if done.exists() {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let t = Instant::now();
+    let base = Base::default();
+    let catalog = CatalogConfig::builtin();
+    let stores = Stores::open(&dir).unwrap().start_writer(WriterOptions {
+        offline: true,
+        ..WriterOptions::default()
+    });
+    let ctx = dmpgraph_pipeline::records::Context {
+        base: &base,
+        config: catalog,
+    };
+    stores
+        .submit(dmpgraph_pipeline::records::catalog_writes(ctx).unwrap())
+        .unwrap();
+    let mut items = 0;
+    let mut next = 0u64;
+    while items < records {
+        let mut batch = Vec::new();
+        while batch.len() < 256 && items < records {
+            let dmp = dmpgraph_dev::generated_dmp(next);
+            items += 1 + dmp.datasets.len();
+            batch.push(common::plan_write(
+                &dmp,
+                &base,
+                catalog,
+                &format!("gen-{next:06}.xlsx"),
+            ));
+            next += 1;
+        }
+        stores.submit(batch).unwrap();
+    }
+    stores.shutdown().unwrap();
+    std::fs::write(&done, format!("{items} items in {next} plans\n")).unwrap();
+    eprintln!(
+        "built the store: {items} items in {next} plans, {:.0} s",
+        t.elapsed().as_secs_f64()
+    );
+    dir
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_for(port: u16) {
+    let t = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            t.elapsed() < Duration::from_secs(120),
+            "the server does not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn peak_rss_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn dmpgraph(store: &Path, port: u16, page: usize) -> Running {
+    let child = Command::new(env!("CARGO_BIN_EXE_dmpgraph"))
+        .args(["serve", "--store"])
+        .arg(store)
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .args(["--oai-page-size", &page.to_string()])
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(port);
+    Running(child)
+}
+
+fn pyoai(records: usize, port: u16, page: usize) -> Running {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/python/pyoai_server.py");
+    let child = Command::new("python3")
+        .arg(script)
+        .args([port.to_string(), records.to_string(), page.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 runs (pip install pyoai)");
+    wait_for(port);
+    Running(child)
+}
+
+fn enc(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+fn fetch(agent: &ureq::Agent, url: &str) -> String {
+    let mut r = agent.get(url).call().unwrap();
+    r.body_mut()
+        .with_config()
+        .limit(1 << 30)
+        .read_to_string()
+        .unwrap()
+}
+
+/// A page's records and its resumption token (`None` at the end).
+fn page_of(xml: &str) -> (usize, Option<String>) {
+    let records = xml.matches("<record>").count();
+    let token = xml.find("<resumptionToken").and_then(|start| {
+        let rest = &xml[start..];
+        let gt = rest.find('>')?;
+        if rest[..gt].ends_with('/') {
+            return None;
+        }
+        let end = rest.find("</resumptionToken>")?;
+        Some(rest[gt + 1..end].to_string()).filter(|t| !t.is_empty())
+    });
+    (records, token)
+}
+
+struct Harvest {
+    records: usize,
+    seconds: f64,
+    first_ms: f64,
+    last_ms: f64,
+    rss_mib: f64,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+/// A whole harvest of `prefix` from `base` (`…/oai`), then the first and
+/// the last page again, `samples` times each.
+fn harvest(base: &str, prefix: &str, pid: u32, samples: usize) -> Harvest {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(600)))
+        .build()
+        .into();
+    let first_url = format!("{base}?verb=ListRecords&metadataPrefix={prefix}");
+    let t = Instant::now();
+    let mut url = first_url.clone();
+    let mut records = 0;
+    let mut last_url = url.clone();
+    loop {
+        let xml = fetch(&agent, &url);
+        let (n, token) = page_of(&xml);
+        assert!(
+            n > 0,
+            "an empty page at {url}: {}",
+            &xml[..xml.len().min(2000)]
+        );
+        records += n;
+        match token {
+            Some(t) => {
+                last_url = format!("{base}?verb=ListRecords&resumptionToken={}", enc(&t));
+                url = last_url.clone();
+            }
+            None => break,
+        }
+    }
+    let seconds = t.elapsed().as_secs_f64();
+    let rss_mib = peak_rss_mib(pid);
+    let time = |u: &str| {
+        let t = Instant::now();
+        let _ = fetch(&agent, u);
+        t.elapsed().as_secs_f64() * 1e3
+    };
+    let first_ms = median((0..samples).map(|_| time(&first_url)).collect());
+    let last_ms = median((0..samples).map(|_| time(&last_url)).collect());
+    Harvest {
+        records,
+        seconds,
+        first_ms,
+        last_ms,
+        rss_mib,
+    }
+}
+
+fn row(name: &str, h: &Harvest) {
+    println!(
+        "{name:<28} {:>8} {:>9.0} {:>10.1} {:>10.2} {:>10.2} {:>7.2}×",
+        h.records,
+        h.records as f64 / h.seconds,
+        h.rss_mib,
+        h.first_ms,
+        h.last_ms,
+        h.last_ms / h.first_ms
+    );
+}
+
+fn main() {
+    // `cargo bench` passes --bench; nothing else to filter.
+    let records: usize = arg("--records", 100_000);
+    let page: usize = arg("--page", 100);
+    let samples: usize = arg("--samples", 21);
+    let dir = store(records);
+    println!(
+        "OAI-PMH ListRecords harvests of {records}+ items, pages of {page}, one client; first/last page: median of {samples}"
+    );
+    println!(
+        "{:<28} {:>8} {:>9} {:>10} {:>10} {:>10} {:>8}",
+        "server / format", "records", "rec/s", "peak MiB", "first ms", "last ms", "last/1st"
+    );
+    let mut dc = None;
+    for prefix in ["oai_dc", "jpcoar_2.0", "oai_datacite", "rdf"] {
+        // A fresh server per format: its peak RSS is that harvest's.
+        let port = free_port();
+        let server = dmpgraph(&dir, port, page);
+        let h = harvest(
+            &format!("http://127.0.0.1:{port}/oai"),
+            prefix,
+            server.0.id(),
+            samples,
+        );
+        row(&format!("dmpgraph {prefix}"), &h);
+        if prefix == "oai_dc" {
+            dc = Some(h);
+        }
+    }
+    let port = free_port();
+    let peer = pyoai(dc.as_ref().map_or(records, |h| h.records), port, page);
+    let p = harvest(
+        &format!("http://127.0.0.1:{port}/oai"),
+        "oai_dc",
+        peer.0.id(),
+        samples,
+    );
+    row("pyoai BatchingServer oai_dc", &p);
+    if let Some(dc) = dc {
+        println!(
+            "dmpgraph oai_dc against pyoai: {:.1}× the records/s",
+            (dc.records as f64 / dc.seconds) / (p.records as f64 / p.seconds)
+        );
+    }
+}
