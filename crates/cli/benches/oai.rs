@@ -6,8 +6,14 @@
 //! time, as harvesters do; it reads each page whole and follows its token).
 //!
 //! For each: records/s, the server's peak RSS (VmHWM) after the harvest,
-//! and the median time of the first page against the last (each fetched
-//! `--samples` times once the harvest is over).
+//! and the median time of the first page against the last full one (each
+//! fetched `--samples` times once the harvest is over).
+//!
+//! The server keeps records rendered (`DIR/public/oai-cache.redb`, filled
+//! in the background at start and as items change): the bench first
+//! removes that file, starts a server and times the background rendering of
+//! every item in every format, then harvests from a fresh server per
+//! format.
 //!
 //! `cargo bench --workspace --bench oai [-- --records 100000] [--page 100] [--samples 21]`
 //!
@@ -141,6 +147,41 @@ fn dmpgraph(store: &Path, port: u16, page: usize) -> Running {
     Running(child)
 }
 
+/// Starts a server on a store whose kept records were removed and waits for
+/// its background rendering of every item: (records rendered, seconds).
+fn render_all(store: &Path) -> (usize, f64) {
+    use std::io::BufRead;
+    let _ = std::fs::remove_file(store.join("public/oai-cache.redb"));
+    let t = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dmpgraph"))
+        .args(["serve", "-v", "--store"])
+        .arg(store)
+        .args(["--addr", &format!("127.0.0.1:{}", free_port())])
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut rendered = 0;
+    for line in std::io::BufReader::new(stderr).lines() {
+        let line = line.unwrap_or_default();
+        if line.contains("OAI-PMH records rendered") {
+            rendered = line
+                .split("rendered=")
+                .nth(1)
+                .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            break;
+        }
+    }
+    let seconds = t.elapsed().as_secs_f64();
+    let _ = child.kill();
+    let _ = child.wait();
+    (rendered, seconds)
+}
+
 fn pyoai(records: usize, port: u16, page: usize) -> Running {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/python/pyoai_server.py");
     let child = Command::new("python3")
@@ -206,6 +247,8 @@ fn harvest(base: &str, prefix: &str, pid: u32, samples: usize) -> Harvest {
     let t = Instant::now();
     let mut url = first_url.clone();
     let mut records = 0;
+    // The last page as full as the first (the very last may hold a few).
+    let mut first_n = None;
     let mut last_url = url.clone();
     loop {
         let xml = fetch(&agent, &url);
@@ -216,11 +259,11 @@ fn harvest(base: &str, prefix: &str, pid: u32, samples: usize) -> Harvest {
             &xml[..xml.len().min(2000)]
         );
         records += n;
+        if n == *first_n.get_or_insert(n) {
+            last_url = url.clone();
+        }
         match token {
-            Some(t) => {
-                last_url = format!("{base}?verb=ListRecords&resumptionToken={}", enc(&t));
-                url = last_url.clone();
-            }
+            Some(t) => url = format!("{base}?verb=ListRecords&resumptionToken={}", enc(&t)),
             None => break,
         }
     }
@@ -260,6 +303,13 @@ fn main() {
     let page: usize = arg("--page", 100);
     let samples: usize = arg("--samples", 21);
     let dir = store(records);
+    let (rendered, seconds) = render_all(&dir);
+    let cache_mib = std::fs::metadata(dir.join("public/oai-cache.redb"))
+        .map_or(0.0, |m| m.len() as f64 / (1 << 20) as f64);
+    println!(
+        "background rendering at server start: {rendered} records (every item in 4 formats) in {seconds:.1} s, {:.0} records/s; kept records {cache_mib:.0} MiB",
+        rendered as f64 / seconds
+    );
     println!(
         "OAI-PMH ListRecords harvests of {records}+ items, pages of {page}, one client; first/last page: median of {samples}"
     );

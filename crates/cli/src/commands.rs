@@ -113,7 +113,6 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             dmpgraph_oai::OaiConfig {
                 repository_identifier: oai_repository_identifier,
                 page_size: oai_page_size as usize,
-                today,
                 ..dmpgraph_oai::OaiConfig::default()
             },
         ),

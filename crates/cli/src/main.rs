@@ -27,6 +27,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| default.into()),
         )
         .with_writer(std::io::stderr)
+        // Colours for a terminal only: a log file or a pipe gets plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match commands::run(cli.command) {
         Ok(code) => code,

@@ -348,14 +348,15 @@ impl<'a> PlanGraph<'a> {
     }
 
     /// Dataset `n` of the plan as an item, `item` its registry state (its
-    /// embargo), `today` the day its planned date is compared with.
-    pub(crate) fn dataset(
-        &self,
-        n: u32,
-        item: &Item,
-        publisher: &[Text],
-        today: NaiveDate,
-    ) -> Option<ItemMeta> {
+    /// embargo, its datestamp). What is written depends on the item's
+    /// state alone, never on the day it is asked for (so a record can be
+    /// kept rendered): its planned publication date is its `Issued` date
+    /// once that day had come when the item last changed.
+    pub(crate) fn dataset(&self, n: u32, item: &Item, publisher: &[Text]) -> Option<ItemMeta> {
+        let today = item
+            .datestamp
+            .with_timezone(&chrono::FixedOffset::east_opt(9 * 3600)?)
+            .date_naive();
         let node = self
             .datasets()
             .into_iter()

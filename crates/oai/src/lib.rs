@@ -16,6 +16,7 @@
 //!
 //! It reads a [`PublicView`] only: no private value can reach a response.
 
+mod cache;
 mod datacite;
 mod dc;
 mod extract;
@@ -27,7 +28,7 @@ mod xml;
 
 pub use request::{parse, ErrorCode, List, ListArgs, OaiError, Request};
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use dmpgraph_store::items::{item_key, Item};
 use dmpgraph_store::{
     Cursor, Listing, PublicSnapshot, PublicView, RecordEntry, RecordKey, RecordKind, StoreError,
@@ -52,9 +53,6 @@ pub struct OaiConfig {
     pub admin_email: String,
     /// Items per list page.
     pub page_size: usize,
-    /// The day a dataset's planned publication date is compared with
-    /// (default: today in Japan).
-    pub today: Option<NaiveDate>,
 }
 
 impl Default for OaiConfig {
@@ -64,7 +62,6 @@ impl Default for OaiConfig {
             repository_identifier: "localhost".into(),
             admin_email: "dmp-catalog@example.org".into(),
             page_size: 100,
-            today: None,
         }
     }
 }
@@ -88,6 +85,15 @@ pub enum ProviderError {
     /// The response could not be written (the client went away).
     #[error("writing the OAI-PMH response")]
     Write(#[source] std::io::Error),
+    /// The kept records could not be read or written.
+    #[error("OAI-PMH record cache {path}")]
+    Cache {
+        /// Its path.
+        path: std::path::PathBuf,
+        /// The error.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// A metadata format.
@@ -136,6 +142,26 @@ pub struct Provider {
     public: PublicView,
     config: OaiConfig,
     signer: Signer,
+    cache: Option<std::sync::Arc<cache::RecordCache>>,
+}
+
+/// Where [`Provider::warm_changes`] was.
+#[derive(Debug, Clone, Default)]
+pub struct WarmState {
+    started: bool,
+    seq: u64,
+    latest: Option<DateTime<Utc>>,
+}
+
+/// What a background pass over the items did ([`Provider::warm`]).
+#[derive(Debug, Clone, Default)]
+pub struct Warmed {
+    /// Items looked at.
+    pub items: usize,
+    /// Records rendered and kept.
+    pub rendered: usize,
+    /// The latest item datestamp seen.
+    pub latest: Option<DateTime<Utc>>,
 }
 
 /// What one response reads more than once: the graph of the last plan
@@ -145,7 +171,8 @@ struct Reading<'s> {
     snapshot: &'s PublicSnapshot<'s>,
     graph: Option<(String, Vec<Quad>)>,
     publisher: Option<Vec<Text>>,
-    today: NaiveDate,
+    catalog_hash: String,
+    cache: Option<cache::CacheRead>,
 }
 
 impl Reading<'_> {
@@ -168,6 +195,25 @@ impl Reading<'_> {
         }
         Ok(self.publisher.clone().unwrap_or_default())
     }
+
+    /// What every record's fingerprint starts with: the renderer's version
+    /// and the catalog's hash.
+    fn tag(&self) -> String {
+        format!("{}:{}", cache::RENDER_VERSION, self.catalog_hash)
+    }
+
+    /// What a record of `item` is written from, all of it.
+    fn fingerprint(&self, entry: &RecordEntry, item: &Item) -> String {
+        format!(
+            "{}|{}|{}|{}|{:?}|{}",
+            cache::RENDER_VERSION,
+            self.catalog_hash,
+            item.hash,
+            item.datestamp.timestamp(),
+            item.embargoed_until,
+            entry.version.as_deref().unwrap_or("")
+        )
+    }
 }
 
 impl Provider {
@@ -176,17 +222,163 @@ impl Provider {
     /// valid across restarts.
     pub fn new(public: PublicView, config: OaiConfig) -> Result<Provider, ProviderError> {
         let key = token_key(&public.dir().join("oai-token.key"))?;
+        let path = public.dir().join("public").join("oai-cache.redb");
+        let cache = match cache::RecordCache::open(&path) {
+            Ok(c) => Some(std::sync::Arc::new(c)),
+            Err(e) => {
+                tracing::warn!(error = %e, "OAI-PMH records are rendered on every request: {e}");
+                None
+            }
+        };
         Ok(Provider {
             public,
             config,
             signer: Signer::new(key),
+            cache,
         })
     }
 
-    fn today(&self) -> NaiveDate {
-        self.config
-            .today
-            .unwrap_or_else(dmpgraph_store::items::today_in_japan)
+    /// A reading of `snapshot` for one response (or one pass of
+    /// [`warm`](Self::warm)).
+    fn reading<'s>(&self, snapshot: &'s PublicSnapshot<'s>) -> Result<Reading<'s>, StoreError> {
+        let catalog = RecordKey::new(RecordKind::Catalog, "catalog");
+        let catalog_hash = snapshot
+            .registry
+            .get(&catalog)?
+            .map(|e| e.public_hash)
+            .unwrap_or_default();
+        Ok(Reading {
+            snapshot,
+            graph: None,
+            publisher: None,
+            catalog_hash,
+            cache: self.cache.as_ref().and_then(|c| c.reader()),
+        })
+    }
+
+    /// Renders and keeps every record not kept yet (or kept from an older
+    /// state) of the items with datestamps from `from` (all: `None`), in
+    /// every format, a page of items at a time, each page on a fresh
+    /// snapshot. The server runs it in the background, at start and as
+    /// items change, so that harvests read records already written.
+    pub fn warm(&self, from: Option<DateTime<Utc>>) -> Result<Warmed, ProviderError> {
+        let Some(cache) = self.cache.clone() else {
+            return Ok(Warmed::default());
+        };
+        let mut done = Warmed::default();
+        let mut after: Option<Cursor> = None;
+        loop {
+            let snapshot = self.public.snapshot()?;
+            let page = snapshot.registry.list_items(&Listing {
+                set: None,
+                from: from.map(Bound::Included),
+                until: None,
+                after: after.clone(),
+                limit: 500,
+            })?;
+            let mut reading = self.reading(&snapshot)?;
+            let mut rows = Vec::new();
+            let mut gone = Vec::new();
+            for (entry, item) in &page.items {
+                done.items += 1;
+                done.latest = done.latest.max(Some(item.datestamp));
+                if item.is_deleted() || entry.is_deleted() {
+                    gone.push(item_key(&entry.key, item.n));
+                    continue;
+                }
+                let key = item_key(&entry.key, item.n);
+                let fingerprint = reading.fingerprint(entry, item);
+                for (format, prefix, _, _) in FORMATS {
+                    let kept = reading.cache.as_ref().is_some_and(|c| {
+                        c.has(&key, item.datestamp.timestamp(), prefix, &fingerprint)
+                    });
+                    if !kept {
+                        let xml = self.render(entry, item, *format, &mut reading)?;
+                        rows.push((
+                            key.clone(),
+                            item.datestamp.timestamp(),
+                            *prefix,
+                            fingerprint.clone(),
+                            xml,
+                        ));
+                    }
+                }
+            }
+            done.rendered += rows.len();
+            drop(reading);
+            let prefixes: Vec<&str> = FORMATS.iter().map(|f| f.1).collect();
+            cache.put(&rows, &prefixes)?;
+            cache.forget(&gone, &prefixes)?;
+            match page.next {
+                Some(next) => after = Some(next),
+                None => {
+                    if let Some(latest) = done.latest {
+                        let tag = self.reading(&self.public.snapshot()?)?.tag();
+                        cache.set_kept_until(&tag, latest.timestamp())?;
+                    }
+                    return Ok(done);
+                }
+            }
+        }
+    }
+
+    /// Renders what changed since the last call (`state` keeps where it
+    /// was): nothing is read but two registry lookups when nothing changed.
+    /// A change (a record written or deleted: the change log moved) or an
+    /// embargo lifted (an item datestamped after the latest seen) starts a
+    /// pass from the earliest such datestamp. The first call resumes where
+    /// the kept records end.
+    pub fn warm_changes(&self, state: &mut WarmState) -> Result<Warmed, ProviderError> {
+        const MARGIN: chrono::Duration = chrono::Duration::seconds(5);
+        let reg = self.public.registry()?;
+        let seq = reg.last_seq()?;
+        let from = if !state.started {
+            Some(self.kept_until()?.map(|t| t - MARGIN))
+        } else {
+            let changed = if seq > state.seq {
+                reg.changes_after(state.seq, 1)?
+                    .first()
+                    .map(|c| c.datestamp)
+            } else {
+                None
+            };
+            let after_latest = state.latest.map(|l| l + chrono::Duration::seconds(1));
+            let newer = reg
+                .list_items(&Listing {
+                    from: after_latest.map(Bound::Included),
+                    limit: 1,
+                    ..Listing::default()
+                })?
+                .items
+                .first()
+                .map(|(_, i)| i.datestamp);
+            match (changed, newer) {
+                (None, None) => None,
+                (a, b) => Some(a.into_iter().chain(b).min().map(|t| t - MARGIN)),
+            }
+        };
+        drop(reg);
+        let Some(from) = from else {
+            return Ok(Warmed::default());
+        };
+        let done = self.warm(from)?;
+        state.started = true;
+        state.seq = seq;
+        state.latest = state.latest.max(done.latest);
+        Ok(done)
+    }
+
+    /// The datestamp up to which every item's records are kept, in every
+    /// format, by this renderer for this catalog: where a restarted server
+    /// resumes [`warm`](Self::warm).
+    pub fn kept_until(&self) -> Result<Option<DateTime<Utc>>, ProviderError> {
+        let Some(cache) = &self.cache else {
+            return Ok(None);
+        };
+        let tag = self.reading(&self.public.snapshot()?)?.tag();
+        Ok(cache
+            .kept_until(&tag)
+            .and_then(|s| Utc.timestamp_opt(s, 0).single()))
     }
 
     /// The response to a request (its arguments in order), as an OAI-PMH
@@ -373,12 +565,7 @@ impl Provider {
             return Err(no_such_item(identifier));
         };
         let format = format_of(prefix)?;
-        let mut reading = Reading {
-            snapshot: &snapshot,
-            graph: None,
-            publisher: None,
-            today: self.today(),
-        };
+        let mut reading = self.reading(&snapshot)?;
         x.x.open("GetRecord", &[]);
         self.record(&entry, &item, format, &mut reading, x.x)?;
         x.x.close("GetRecord");
@@ -442,12 +629,7 @@ impl Provider {
                 "no record matches these arguments",
             )));
         }
-        let mut reading = Reading {
-            snapshot: &snapshot,
-            graph: None,
-            publisher: None,
-            today: self.today(),
-        };
+        let mut reading = self.reading(&snapshot)?;
         x.x.open(verb, &[]);
         for (entry, item) in &page.items {
             if records {
@@ -518,42 +700,67 @@ impl Provider {
         x.open("record", &[]);
         self.header(entry, item, x);
         if !(item.is_deleted() || entry.is_deleted()) {
-            let publisher = reading.publisher()?;
-            let today = reading.today;
-            let quads = reading.quads(&entry.graph)?;
-            let plan = PlanGraph::new(&entry.graph, quads);
-            let meta = match item.n {
-                0 => Some(plan.plan(&publisher, entry.version.as_deref())),
-                n => plan.dataset(n, item, &publisher, today),
-            };
             x.open("metadata", &[]);
-            match (format, meta) {
-                (Format::Rdf, _) => {
-                    let node = plan
-                        .datasets()
-                        .into_iter()
-                        .find(|(n, _)| *n == item.n)
-                        .map(|(_, node)| node);
-                    rdf(
-                        &entry.graph,
-                        node.as_deref().filter(|_| item.n > 0),
-                        quads,
-                        x,
-                    );
-                }
-                (_, None) => {
-                    // The registry names a dataset its graph lacks: the
-                    // store's checks report it; the harvester gets the plan.
-                    tracing::error!(record = %entry.key, item = item.n, "item not in its record's graph");
-                    let meta = plan.plan(&publisher, entry.version.as_deref());
-                    write_format(format, &meta, x);
-                }
-                (_, Some(meta)) => write_format(format, &meta, x),
-            }
+            let fingerprint = reading.fingerprint(entry, item);
+            let kept = reading.cache.as_ref().and_then(|c| {
+                c.get(
+                    &item_key(&entry.key, item.n),
+                    item.datestamp.timestamp(),
+                    prefix_of(format),
+                    &fingerprint,
+                )
+            });
+            let xml = match kept {
+                Some(xml) => xml,
+                None => self.render(entry, item, format, reading)?,
+            };
+            x.raw(xml);
             x.close("metadata");
         }
         x.close("record");
         Ok(())
+    }
+
+    /// An item's metadata element in `format`, from its plan's graph.
+    fn render(
+        &self,
+        entry: &RecordEntry,
+        item: &Item,
+        format: Format,
+        reading: &mut Reading<'_>,
+    ) -> Result<Vec<u8>, StoreError> {
+        let mut x = Xml::new();
+        let publisher = reading.publisher()?;
+        let quads = reading.quads(&entry.graph)?;
+        let plan = PlanGraph::new(&entry.graph, quads);
+        let meta = match item.n {
+            0 => Some(plan.plan(&publisher, entry.version.as_deref())),
+            n => plan.dataset(n, item, &publisher),
+        };
+        match (format, meta) {
+            (Format::Rdf, _) => {
+                let node = plan
+                    .datasets()
+                    .into_iter()
+                    .find(|(n, _)| *n == item.n)
+                    .map(|(_, node)| node);
+                rdf(
+                    &entry.graph,
+                    node.as_deref().filter(|_| item.n > 0),
+                    quads,
+                    &mut x,
+                );
+            }
+            (_, None) => {
+                // The registry names a dataset its graph lacks: the
+                // store's checks report it; the harvester gets the plan.
+                tracing::error!(record = %entry.key, item = item.n, "item not in its record's graph");
+                let meta = plan.plan(&publisher, entry.version.as_deref());
+                write_format(format, &meta, &mut x);
+            }
+            (_, Some(meta)) => write_format(format, &meta, &mut x),
+        }
+        Ok(x.take())
     }
 
     /// The item an identifier names: `oai:{repo}:{item key}`.
@@ -582,6 +789,13 @@ impl Sink<'_> {
         }
         Ok(())
     }
+}
+
+fn prefix_of(format: Format) -> &'static str {
+    FORMATS
+        .iter()
+        .find(|f| f.0 == format)
+        .map_or("oai_dc", |f| f.1)
 }
 
 fn write_format(format: Format, meta: &ItemMeta, x: &mut Xml) {

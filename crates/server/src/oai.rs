@@ -8,6 +8,36 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+/// Renders OAI-PMH records ahead of harvests, in the background, below the
+/// readers' CPU priority (as the writer runs): at start from where the kept
+/// records end, then what changed, looked for every two seconds (see
+/// [`dmpgraph_oai::Provider::warm_changes`]).
+pub(crate) fn keep_rendered(provider: dmpgraph_oai::Provider) {
+    let started = std::thread::Builder::new()
+        .name("dmpgraph-oai-render".into())
+        .spawn(move || {
+            dmpgraph_store::lower_priority(10);
+            let mut state = dmpgraph_oai::WarmState::default();
+            loop {
+                let t = std::time::Instant::now();
+                match provider.warm_changes(&mut state) {
+                    Ok(w) if w.rendered > 0 => tracing::info!(
+                        rendered = w.rendered,
+                        items = w.items,
+                        seconds = t.elapsed().as_secs_f64(),
+                        "OAI-PMH records rendered"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "rendering OAI-PMH records: {e}"),
+                }
+                std::thread::sleep(std::time::Duration::from_secs(2));
+            }
+        });
+    if let Err(e) = started {
+        tracing::warn!(error = %e, "OAI-PMH records are rendered on request only");
+    }
+}
+
 fn pairs(text: &str) -> Vec<(String, String)> {
     form_urlencoded::parse(text.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))

@@ -52,6 +52,8 @@ const V1_RECORDS: TableDefinition<&str, &[u8]> = TableDefinition::new("records")
 const V1_BY_DATESTAMP: TableDefinition<(i64, &str), ()> = TableDefinition::new("by_datestamp");
 
 const META_SCHEMA: &str = "schema_version";
+/// The registry's page cache, in bytes.
+const REGISTRY_CACHE: usize = 64 << 20;
 const META_LAST_SEQ: &str = "last_seq";
 const META_LAST_DATESTAMP: &str = "last_datestamp";
 /// Set while the items of stored records are still to be read from their
@@ -233,7 +235,12 @@ fn upper(b: &Bound<DateTime<Utc>>) -> i64 {
 impl Registry {
     /// Opens (creating, or migrating from schema 1) the registry at `path`.
     pub(crate) fn open(path: &Path) -> Result<Registry, StoreError> {
-        let db = Database::create(path).map_err(|e| crate::locked_or(path, e.into()))?;
+        // A bounded page cache (redb's default is 1 GiB): a server's memory
+        // must not grow with the length of the lists it pages through.
+        let db = Database::builder()
+            .set_cache_size(REGISTRY_CACHE)
+            .create(path)
+            .map_err(|e| crate::locked_or(path, e.into()))?;
         let reg = Registry {
             db,
             path: path.to_path_buf(),
@@ -638,7 +645,7 @@ impl RegistryReader {
             }
             _ => Bound::Included((set, lo_s, "")),
         };
-        let mut items = Vec::new();
+        let mut items: Vec<(RecordEntry, Item)> = Vec::new();
         let mut more = false;
         let mut last: Option<(i64, String)> = None;
         for row in table
@@ -654,12 +661,20 @@ impl RegistryReader {
                 more = true;
                 break;
             }
-            let Some(bytes) = entries_table.get(v.value()).map_err(|e| self.err(e))? else {
-                continue;
-            };
-            let entry = self.entry_of(bytes.value())?;
             let Some((_, n)) = crate::items::parse_item_key(item_key) else {
                 continue;
+            };
+            // A plan's items are neighbours in the order: its entry is read
+            // once for them all.
+            let record = v.value();
+            let entry = match items.last() {
+                Some((e, _)) if e.key.to_string() == record => e.clone(),
+                _ => {
+                    let Some(bytes) = entries_table.get(record).map_err(|e| self.err(e))? else {
+                        continue;
+                    };
+                    self.entry_of(bytes.value())?
+                }
             };
             if let Some(item) = entry.items.iter().find(|i| i.n == n).cloned() {
                 last = Some((ds, item_key.to_string()));
