@@ -2,12 +2,14 @@
 //! `--records` (default 100,000) items, in each metadata format, from
 //! `dmpgraph serve` over its persistent store, and of as many oai_dc
 //! records from pyoai's `BatchingServer` serving them from memory, by the
-//! same client (this bench: one keep-alive connection, one request at a
-//! time, as harvesters do; it reads each page whole and follows its token).
+//! same client (`benches/python/harvest.py`, a plain Python harvester: one
+//! keep-alive connection, one request at a time, as harvesters do; it
+//! reads each page whole and follows its token).
 //!
 //! For each: records/s, the server's peak RSS (VmHWM) after the harvest,
-//! and the median time of the first page against the last full one (each
-//! fetched `--samples` times once the harvest is over).
+//! and the time per page of the first 20 pages against the last 20 full
+//! ones (each run taken `--samples` times once the harvest is over, the
+//! median shown).
 //!
 //! The server keeps records rendered (`DIR/public/oai-cache.redb`, filled
 //! in the background at start and as items change): the bench first
@@ -15,7 +17,7 @@
 //! every item in every format, then harvests from a fresh server per
 //! format.
 //!
-//! `cargo bench --workspace --bench oai [-- --records 100000] [--page 100] [--samples 21]`
+//! `cargo bench --workspace --bench oai [-- --records 100000] [--page 100] [--samples 21] [--repeat 3]`
 //!
 //! The store (generated plans: each plan and each of its datasets is an
 //! item) is built once and kept in the target directory
@@ -86,6 +88,9 @@ fn store(records: usize) -> PathBuf {
         stores.submit(batch).unwrap();
     }
     stores.shutdown().unwrap();
+    // Compacted, as a store that has served a while is: the harvests
+    // measure reading, not RocksDB finishing the load's compactions.
+    Stores::open(&dir).unwrap().optimize().unwrap();
     std::fs::write(&done, format!("{items} items in {next} plans\n")).unwrap();
     eprintln!(
         "built the store: {items} items in {next} plans, {:.0} s",
@@ -195,106 +200,69 @@ fn pyoai(records: usize, port: u16, page: usize) -> Running {
     Running(child)
 }
 
-fn enc(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
-fn fetch(agent: &ureq::Agent, url: &str) -> String {
-    let mut r = agent.get(url).call().unwrap();
-    r.body_mut()
-        .with_config()
-        .limit(1 << 30)
-        .read_to_string()
-        .unwrap()
-}
-
-/// A page's records and its resumption token (`None` at the end).
-fn page_of(xml: &str) -> (usize, Option<String>) {
-    let records = xml.matches("<record>").count();
-    let token = xml.find("<resumptionToken").and_then(|start| {
-        let rest = &xml[start..];
-        let gt = rest.find('>')?;
-        if rest[..gt].ends_with('/') {
-            return None;
-        }
-        let end = rest.find("</resumptionToken>")?;
-        Some(rest[gt + 1..end].to_string()).filter(|t| !t.is_empty())
-    });
-    (records, token)
-}
-
 struct Harvest {
     records: usize,
     seconds: f64,
     first_ms: f64,
     last_ms: f64,
+    first_kib: f64,
+    last_kib: f64,
     rss_mib: f64,
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
-/// A whole harvest of `prefix` from `base` (`…/oai`), then the first and
-/// the last page again, `samples` times each.
-fn harvest(base: &str, prefix: &str, pid: u32, samples: usize) -> Harvest {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(600)))
-        .build()
-        .into();
-    let first_url = format!("{base}?verb=ListRecords&metadataPrefix={prefix}");
-    let t = Instant::now();
-    let mut url = first_url.clone();
-    let mut records = 0;
-    // The last page as full as the first (the very last may hold a few).
-    let mut first_n = None;
-    let mut last_url = url.clone();
-    loop {
-        let xml = fetch(&agent, &url);
-        let (n, token) = page_of(&xml);
-        assert!(
-            n > 0,
-            "an empty page at {url}: {}",
-            &xml[..xml.len().min(2000)]
-        );
-        records += n;
-        if n == *first_n.get_or_insert(n) {
-            last_url = url.clone();
-        }
-        match token {
-            Some(t) => url = format!("{base}?verb=ListRecords&resumptionToken={}", enc(&t)),
-            None => break,
-        }
-    }
-    let seconds = t.elapsed().as_secs_f64();
+/// A whole harvest of `prefix` from the server on `port` by the bench's
+/// harvester (`benches/python/harvest.py`: a plain Python client, the same
+/// for every server), then its first and last pages again.
+fn harvest(port: u16, prefix: &str, pid: u32, samples: usize) -> Harvest {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/python/harvest.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .args(["127.0.0.1", &port.to_string(), prefix, &samples.to_string()])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "the harvest failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rss_mib = peak_rss_mib(pid);
-    let time = |u: &str| {
-        let t = Instant::now();
-        let _ = fetch(&agent, u);
-        t.elapsed().as_secs_f64() * 1e3
-    };
-    let first_ms = median((0..samples).map(|_| time(&first_url)).collect());
-    let last_ms = median((0..samples).map(|_| time(&last_url)).collect());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the harvester's JSON");
+    let f = |k: &str| v[k].as_f64().unwrap_or(0.0);
     Harvest {
-        records,
-        seconds,
-        first_ms,
-        last_ms,
+        records: f("records") as usize,
+        seconds: f("seconds"),
+        first_ms: f("first_ms"),
+        last_ms: f("last_ms"),
+        first_kib: f("first_kib"),
+        last_kib: f("last_kib"),
         rss_mib,
     }
 }
 
-fn row(name: &str, h: &Harvest) {
+fn rate(h: &Harvest) -> f64 {
+    h.records as f64 / h.seconds
+}
+
+/// The run of median records/s, with every run's figure.
+fn row(name: &str, runs: Vec<Harvest>) -> Harvest {
+    let mut runs = runs;
+    runs.sort_by(|a, b| rate(a).total_cmp(&rate(b)));
+    let all: Vec<String> = runs.iter().map(|h| format!("{:.0}", rate(h))).collect();
+    let h = runs.swap_remove(runs.len() / 2);
     println!(
-        "{name:<28} {:>8} {:>9.0} {:>10.1} {:>10.2} {:>10.2} {:>7.2}×",
+        "{name:<28} {:>8} {:>9.0} {:>10.1} {:>10.2} {:>10.2} {:>7.2}× {:>7.0}/{:<5.0} {:>7.2}×  runs: {}",
         h.records,
-        h.records as f64 / h.seconds,
+        rate(&h),
         h.rss_mib,
         h.first_ms,
         h.last_ms,
-        h.last_ms / h.first_ms
+        h.last_ms / h.first_ms,
+        h.first_kib,
+        h.last_kib,
+        (h.last_ms / h.last_kib) / (h.first_ms / h.first_kib),
+        all.join(", ")
     );
+    h
 }
 
 fn main() {
@@ -302,6 +270,7 @@ fn main() {
     let records: usize = arg("--records", 100_000);
     let page: usize = arg("--page", 100);
     let samples: usize = arg("--samples", 21);
+    let repeat: usize = arg("--repeat", 3).max(1);
     let dir = store(records);
     let (rendered, seconds) = render_all(&dir);
     let cache_mib = std::fs::metadata(dir.join("public/oai-cache.redb"))
@@ -310,42 +279,51 @@ fn main() {
         "background rendering at server start: {rendered} records (every item in 4 formats) in {seconds:.1} s, {:.0} records/s; kept records {cache_mib:.0} MiB",
         rendered as f64 / seconds
     );
+    // What the rendering wrote reaches the disk before anything is timed.
+    let _ = Command::new("sync").status();
     println!(
-        "OAI-PMH ListRecords harvests of {records}+ items, pages of {page}, one client; first/last page: median of {samples}"
+        "OAI-PMH ListRecords harvests of {records}+ items, pages of {page}, one client, each {repeat}× (the median run shown); first/last: ms per page of the first 20 and the last 20 full pages, median of {samples}"
     );
     println!(
-        "{:<28} {:>8} {:>9} {:>10} {:>10} {:>10} {:>8}",
-        "server / format", "records", "rec/s", "peak MiB", "first ms", "last ms", "last/1st"
+        "{:<28} {:>8} {:>9} {:>10} {:>10} {:>10} {:>8} {:>13} {:>8}",
+        "server / format",
+        "records",
+        "rec/s",
+        "peak MiB",
+        "first ms",
+        "last ms",
+        "last/1st",
+        "KiB 1st/last",
+        "per KiB"
     );
     let mut dc = None;
     for prefix in ["oai_dc", "jpcoar_2.0", "oai_datacite", "rdf"] {
-        // A fresh server per format: its peak RSS is that harvest's.
-        let port = free_port();
-        let server = dmpgraph(&dir, port, page);
-        let h = harvest(
-            &format!("http://127.0.0.1:{port}/oai"),
-            prefix,
-            server.0.id(),
-            samples,
-        );
-        row(&format!("dmpgraph {prefix}"), &h);
+        // A fresh server per harvest: its peak RSS is that harvest's.
+        let runs = (0..repeat)
+            .map(|_| {
+                let port = free_port();
+                let server = dmpgraph(&dir, port, page);
+                harvest(port, prefix, server.0.id(), samples)
+            })
+            .collect();
+        let h = row(&format!("dmpgraph {prefix}"), runs);
         if prefix == "oai_dc" {
             dc = Some(h);
         }
     }
-    let port = free_port();
-    let peer = pyoai(dc.as_ref().map_or(records, |h| h.records), port, page);
-    let p = harvest(
-        &format!("http://127.0.0.1:{port}/oai"),
-        "oai_dc",
-        peer.0.id(),
-        samples,
-    );
-    row("pyoai BatchingServer oai_dc", &p);
+    let n = dc.as_ref().map_or(records, |h| h.records);
+    let runs = (0..repeat)
+        .map(|_| {
+            let port = free_port();
+            let peer = pyoai(n, port, page);
+            harvest(port, "oai_dc", peer.0.id(), samples)
+        })
+        .collect();
+    let p = row("pyoai BatchingServer oai_dc", runs);
     if let Some(dc) = dc {
         println!(
             "dmpgraph oai_dc against pyoai: {:.1}× the records/s",
-            (dc.records as f64 / dc.seconds) / (p.records as f64 / p.seconds)
+            rate(&dc) / rate(&p)
         );
     }
 }

@@ -133,8 +133,9 @@ const FORMATS: &[(Format, &str, &str, &str)] = &[
     ),
 ];
 
-/// Bytes gathered before they are handed to the connection.
-const CHUNK: usize = 64 << 10;
+/// Bytes gathered before they are handed to the connection (a usual page
+/// goes in one piece).
+const CHUNK: usize = 1 << 20;
 
 /// The data provider.
 #[derive(Clone)]
@@ -143,6 +144,9 @@ pub struct Provider {
     config: OaiConfig,
     signer: Signer,
     cache: Option<std::sync::Arc<cache::RecordCache>>,
+    /// Read-ahead: the next page of a list, read while the harvester takes
+    /// this one, so that its pages are in memory when it asks.
+    ahead: Option<std::sync::mpsc::SyncSender<(Listing, Format)>>,
 }
 
 /// Where [`Provider::warm_changes`] was.
@@ -173,6 +177,7 @@ struct Reading<'s> {
     publisher: Option<Vec<Text>>,
     catalog_hash: String,
     cache: Option<cache::CacheRead>,
+    entry: Option<RecordEntry>,
 }
 
 impl Reading<'_> {
@@ -202,17 +207,25 @@ impl Reading<'_> {
         format!("{}:{}", cache::RENDER_VERSION, self.catalog_hash)
     }
 
-    /// What a record of `item` is written from, all of it.
-    fn fingerprint(&self, entry: &RecordEntry, item: &Item) -> String {
+    /// What a record of `item` is written from, all of it (the plan's
+    /// version is in its graph, so in the item's hash).
+    fn fingerprint(&self, item: &Item) -> String {
         format!(
-            "{}|{}|{}|{}|{:?}|{}",
+            "{}|{}|{}|{}|{:?}",
             cache::RENDER_VERSION,
             self.catalog_hash,
             item.hash,
             item.datestamp.timestamp(),
             item.embargoed_until,
-            entry.version.as_deref().unwrap_or("")
         )
+    }
+
+    /// The entry of a record, read once for its neighbouring items.
+    fn entry(&mut self, key: &RecordKey) -> Result<Option<RecordEntry>, StoreError> {
+        if self.entry.as_ref().is_none_or(|e| &e.key != key) {
+            self.entry = self.snapshot.registry.get(key)?;
+        }
+        Ok(self.entry.clone())
     }
 }
 
@@ -230,12 +243,52 @@ impl Provider {
                 None
             }
         };
-        Ok(Provider {
+        let mut provider = Provider {
             public,
             config,
             signer: Signer::new(key),
             cache,
-        })
+            ahead: None,
+        };
+        if provider.cache.is_some() {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<(Listing, Format)>(1);
+            let reader = provider.clone();
+            let started = std::thread::Builder::new()
+                .name("dmpgraph-oai-ahead".into())
+                .spawn(move || {
+                    // Ends when the last provider is dropped.
+                    while let Ok((listing, format)) = rx.recv() {
+                        reader.read_ahead(&listing, format);
+                    }
+                });
+            if started.is_ok() {
+                provider.ahead = Some(tx);
+            }
+        }
+        Ok(provider)
+    }
+
+    /// Reads the kept records of a list's next page (and so the pages of
+    /// the files that hold them), discarding them.
+    fn read_ahead(&self, listing: &Listing, format: Format) {
+        let Ok(snapshot) = self.public.snapshot() else {
+            return;
+        };
+        let Ok(page) = snapshot.registry.list_items(listing) else {
+            return;
+        };
+        let Ok(reading) = self.reading(&snapshot) else {
+            return;
+        };
+        let Some(cache) = &reading.cache else { return };
+        for (record, item) in &page.items {
+            let _ = cache.has(
+                &item_key(record, item.n),
+                item.datestamp.timestamp(),
+                prefix_of(format),
+                &reading.fingerprint(item),
+            );
+        }
     }
 
     /// A reading of `snapshot` for one response (or one pass of
@@ -253,6 +306,7 @@ impl Provider {
             publisher: None,
             catalog_hash,
             cache: self.cache.as_ref().and_then(|c| c.reader()),
+            entry: None,
         })
     }
 
@@ -279,21 +333,24 @@ impl Provider {
             let mut reading = self.reading(&snapshot)?;
             let mut rows = Vec::new();
             let mut gone = Vec::new();
-            for (entry, item) in &page.items {
+            for (record, item) in &page.items {
                 done.items += 1;
                 done.latest = done.latest.max(Some(item.datestamp));
-                if item.is_deleted() || entry.is_deleted() {
-                    gone.push(item_key(&entry.key, item.n));
+                if item.is_deleted() {
+                    gone.push(item_key(record, item.n));
                     continue;
                 }
-                let key = item_key(&entry.key, item.n);
-                let fingerprint = reading.fingerprint(entry, item);
+                let key = item_key(record, item.n);
+                let fingerprint = reading.fingerprint(item);
                 for (format, prefix, _, _) in FORMATS {
                     let kept = reading.cache.as_ref().is_some_and(|c| {
                         c.has(&key, item.datestamp.timestamp(), prefix, &fingerprint)
                     });
                     if !kept {
-                        let xml = self.render(entry, item, *format, &mut reading)?;
+                        let Some(entry) = reading.entry(record)? else {
+                            continue;
+                        };
+                        let xml = self.render(&entry, item, *format, &mut reading)?;
                         rows.push((
                             key.clone(),
                             item.datestamp.timestamp(),
@@ -394,7 +451,7 @@ impl Provider {
     }
 
     /// Writes the response to `out` as it is made, in chunks of about
-    /// 64 KiB: however long the list, memory holds one page's entries and
+    /// 1 MiB: however long the list, memory holds one page's entries and
     /// one chunk. Protocol errors are found before anything of the answer
     /// is written.
     pub fn respond_to(
@@ -567,7 +624,8 @@ impl Provider {
         let format = format_of(prefix)?;
         let mut reading = self.reading(&snapshot)?;
         x.x.open("GetRecord", &[]);
-        self.record(&entry, &item, format, &mut reading, x.x)?;
+        reading.entry = Some(entry.clone());
+        self.record(&entry.key, &item, format, &mut reading, x.x)?;
         x.x.close("GetRecord");
         Ok(())
     }
@@ -631,11 +689,11 @@ impl Provider {
         }
         let mut reading = self.reading(&snapshot)?;
         x.x.open(verb, &[]);
-        for (entry, item) in &page.items {
+        for (record, item) in &page.items {
             if records {
-                self.record(entry, item, format, &mut reading, x.x)?;
+                self.record(record, item, format, &mut reading, x.x)?;
             } else {
-                self.header(entry, item, x.x);
+                self.header(record, item, x.x);
             }
             x.flush_if_full()?;
         }
@@ -647,6 +705,16 @@ impl Provider {
             ("completeListSize", size.as_str()),
             ("cursor", cursor.as_str()),
         ];
+        if let (Some(next), Some(ahead), true) = (&page.next, &self.ahead, records) {
+            // Busy reading ahead for another harvest: this one is not.
+            let _ = ahead.try_send((
+                Listing {
+                    after: Some(next.clone()),
+                    ..listing.clone()
+                },
+                format,
+            ));
+        }
         match page.next {
             Some(next) => {
                 let next_state = TokenState {
@@ -666,8 +734,8 @@ impl Provider {
         Ok(())
     }
 
-    fn header(&self, entry: &RecordEntry, item: &Item, x: &mut Xml) {
-        let attrs: &[(&str, &str)] = if item.is_deleted() || entry.is_deleted() {
+    fn header(&self, record: &RecordKey, item: &Item, x: &mut Xml) {
+        let attrs: &[(&str, &str)] = if item.is_deleted() {
             &[("status", "deleted")]
         } else {
             &[]
@@ -679,7 +747,7 @@ impl Provider {
             &format!(
                 "oai:{}:{}",
                 self.config.repository_identifier,
-                item_key(&entry.key, item.n)
+                item_key(record, item.n)
             ),
         );
         x.text_element("datestamp", &[], &stamp(item.datestamp));
@@ -691,20 +759,21 @@ impl Provider {
 
     fn record(
         &self,
-        entry: &RecordEntry,
+        record: &RecordKey,
         item: &Item,
         format: Format,
         reading: &mut Reading<'_>,
         x: &mut Xml,
     ) -> Result<(), Failure> {
         x.open("record", &[]);
-        self.header(entry, item, x);
-        if !(item.is_deleted() || entry.is_deleted()) {
+        self.header(record, item, x);
+        // A deleted plan's items are all tombstones (the writer stamps them).
+        if !item.is_deleted() {
             x.open("metadata", &[]);
-            let fingerprint = reading.fingerprint(entry, item);
+            let fingerprint = reading.fingerprint(item);
             let kept = reading.cache.as_ref().and_then(|c| {
                 c.get(
-                    &item_key(&entry.key, item.n),
+                    &item_key(record, item.n),
                     item.datestamp.timestamp(),
                     prefix_of(format),
                     &fingerprint,
@@ -712,7 +781,10 @@ impl Provider {
             });
             let xml = match kept {
                 Some(xml) => xml,
-                None => self.render(entry, item, format, reading)?,
+                None => match reading.entry(record)? {
+                    Some(entry) => self.render(&entry, item, format, reading)?,
+                    None => Vec::new(),
+                },
             };
             x.raw(xml);
             x.close("metadata");

@@ -97,28 +97,62 @@ async fn answer(state: AppState, pairs: Vec<(String, String)>, base: String) -> 
             let _ = failed.blocking_send(Err(std::io::Error::other(e.to_string())));
         }
     });
-    let first = match rx.recv().await {
-        Some(Ok(bytes)) => bytes,
-        _ => {
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the store failed; see the server's log\n",
-            )
-                .into_response()
+    // A response that ends within 1 MiB (a page of any usual size, written
+    // in one piece) goes out whole, with its Content-Length; a longer one
+    // streams (chunked) as it is written. Memory holds at most that much of
+    // a response.
+    const WHOLE: usize = 1 << 20;
+    let mut head: Vec<Bytes> = Vec::new();
+    let mut size = 0;
+    let mut ended = false;
+    while size < WHOLE {
+        match rx.recv().await {
+            Some(Ok(bytes)) => {
+                size += bytes.len();
+                head.push(bytes);
+            }
+            Some(Err(_)) => {
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the store failed; see the server's log\n",
+                )
+                    .into_response()
+            }
+            None => {
+                ended = true;
+                break;
+            }
         }
-    };
+    }
+    if head.is_empty() {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the store failed; see the server's log\n",
+        )
+            .into_response();
+    }
+    let content_type = [(header::CONTENT_TYPE, "text/xml; charset=utf-8")];
+    if ended {
+        let whole = match head.len() {
+            1 => head.swap_remove(0),
+            _ => {
+                let mut whole = Vec::with_capacity(size);
+                for b in &head {
+                    whole.extend_from_slice(b);
+                }
+                Bytes::from(whole)
+            }
+        };
+        return (content_type, whole).into_response();
+    }
     let rest = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|chunk| (chunk, rx))
     });
     let body = futures_util::stream::StreamExt::chain(
-        futures_util::stream::once(async move { Ok::<_, std::io::Error>(first) }),
+        futures_util::stream::iter(head.into_iter().map(Ok::<_, std::io::Error>)),
         rest,
     );
-    (
-        [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
-        axum::body::Body::from_stream(body),
-    )
-        .into_response()
+    (content_type, axum::body::Body::from_stream(body)).into_response()
 }
 
 pub(crate) async fn get(

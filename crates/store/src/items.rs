@@ -76,9 +76,11 @@ pub struct Item {
     /// Its sets.
     pub sets: Vec<String>,
     /// Its OAI-PMH datestamp: when its public content last changed, or its
-    /// embargo lifted.
+    /// embargo lifted (kept as seconds: lists read it for every item).
+    #[serde(with = "chrono::serde::ts_seconds")]
     pub datestamp: DateTime<Utc>,
     /// When it was deleted (the plan deleted, or the dataset gone from it).
+    #[serde(with = "chrono::serde::ts_seconds_option")]
     pub deleted: Option<DateTime<Utc>>,
     /// Under embargo until this day (open from it), as of its datestamp.
     pub embargoed_until: Option<NaiveDate>,

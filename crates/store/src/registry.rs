@@ -9,6 +9,7 @@
 //! order       (datestamp, key) → seq          every record once, at its current datestamp
 //! set_order   (set, datestamp, key) → seq     the same, per set
 //! item_order  (set, datestamp, item) → record every item once, per item set ("" for all)
+//! item_all    (datestamp, item) → item        every item once, the item itself
 //! embargo     (day, item) → record            items under embargo until that day
 //! set_names   set → name                      names of the item sets data named
 //! ```
@@ -45,6 +46,9 @@ const CHANGES: TableDefinition<u64, &[u8]> = TableDefinition::new("changes");
 const ORDER: TableDefinition<(i64, &str), u64> = TableDefinition::new("order");
 const SET_ORDER: TableDefinition<(&str, i64, &str), u64> = TableDefinition::new("set_order");
 const ITEM_ORDER: TableDefinition<(&str, i64, &str), &str> = TableDefinition::new("item_order");
+/// (datestamp, item) → the item (JSON): every item once, so that a list of
+/// all items reads no record entry.
+const ITEM_ALL: TableDefinition<(i64, &str), &[u8]> = TableDefinition::new("item_all");
 const EMBARGO: TableDefinition<(&str, &str), &str> = TableDefinition::new("embargo");
 const SET_NAMES: TableDefinition<&str, &str> = TableDefinition::new("set_names");
 // Schema 1.
@@ -195,8 +199,8 @@ pub struct Page {
 /// One page of an item listing.
 #[derive(Debug, Clone)]
 pub struct ItemPage {
-    /// The items, each with its record's entry, in (datestamp, item key) order.
-    pub items: Vec<(RecordEntry, Item)>,
+    /// The items, each with its record's key, in (datestamp, item key) order.
+    pub items: Vec<(RecordKey, Item)>,
     /// Where the next page starts; `None` on the last page.
     pub next: Option<Cursor>,
 }
@@ -339,6 +343,7 @@ impl Registry {
     /// the stored graphs when the stores open.
     fn upgrade_to_items(&self, tx: &WriteTransaction) -> Result<(), StoreError> {
         tx.open_table(ITEM_ORDER).map_err(|e| self.err(e))?;
+        tx.open_table(ITEM_ALL).map_err(|e| self.err(e))?;
         tx.open_table(EMBARGO).map_err(|e| self.err(e))?;
         tx.open_table(SET_NAMES).map_err(|e| self.err(e))?;
         let mut meta = tx.open_table(META).map_err(|e| self.err(e))?;
@@ -633,52 +638,95 @@ impl RegistryReader {
     /// (datestamp, item key) order, as [`list`](Self::list) pages records:
     /// one range read from the cursor, whatever its position.
     pub fn list_items(&self, q: &Listing) -> Result<ItemPage, StoreError> {
-        let set = q.set.as_deref().unwrap_or("");
         let lo_s = q.from.as_ref().map_or(i64::MIN, lower);
         let hi_s = q.until.as_ref().map_or(i64::MAX, upper);
         let limit = q.limit.max(1);
-        let table = self.tx.open_table(ITEM_ORDER).map_err(|e| self.err(e))?;
-        let entries_table = self.tx.open_table(ENTRIES).map_err(|e| self.err(e))?;
-        let from: Bound<(&str, i64, &str)> = match &q.after {
-            Some(c) if seconds(c.datestamp) >= lo_s => {
-                Bound::Excluded((set, seconds(c.datestamp), c.key.as_str()))
-            }
-            _ => Bound::Included((set, lo_s, "")),
-        };
-        let mut items: Vec<(RecordEntry, Item)> = Vec::new();
+        let after = q
+            .after
+            .as_ref()
+            .filter(|c| seconds(c.datestamp) >= lo_s)
+            .map(|c| (seconds(c.datestamp), c.key.as_str()));
+        let mut items: Vec<(RecordKey, Item)> = Vec::new();
         let mut more = false;
         let mut last: Option<(i64, String)> = None;
-        for row in table
-            .range::<(&str, i64, &str)>((from, Bound::Unbounded))
-            .map_err(|e| self.err(e))?
-        {
-            let (k, v) = row.map_err(|e| self.err(e))?;
-            let (s, ds, item_key) = k.value();
-            if s != set || ds >= hi_s {
-                break;
-            }
-            if items.len() == limit {
-                more = true;
-                break;
-            }
-            let Some((_, n)) = crate::items::parse_item_key(item_key) else {
-                continue;
-            };
-            // A plan's items are neighbours in the order: its entry is read
-            // once for them all.
-            let record = v.value();
-            let entry = match items.last() {
-                Some((e, _)) if e.key.to_string() == record => e.clone(),
-                _ => {
-                    let Some(bytes) = entries_table.get(record).map_err(|e| self.err(e))? else {
+        let mut keep = |ds: i64, item_key: &str, record: RecordKey, item: Item| {
+            last = Some((ds, item_key.to_string()));
+            items.push((record, item));
+        };
+        match q.set.as_deref() {
+            // Every item: the items themselves, in order.
+            None | Some("") => {
+                let table = self.tx.open_table(ITEM_ALL).map_err(|e| self.err(e))?;
+                let from: Bound<(i64, &str)> = match after {
+                    Some(c) => Bound::Excluded(c),
+                    None => Bound::Included((lo_s, "")),
+                };
+                for (n, row) in table
+                    .range::<(i64, &str)>((from, Bound::Unbounded))
+                    .map_err(|e| self.err(e))?
+                    .enumerate()
+                {
+                    let (k, v) = row.map_err(|e| self.err(e))?;
+                    let (ds, item_key) = k.value();
+                    if ds >= hi_s {
+                        break;
+                    }
+                    if n == limit {
+                        more = true;
+                        break;
+                    }
+                    let Some((record, _)) = crate::items::parse_item_key(item_key) else {
                         continue;
                     };
-                    self.entry_of(bytes.value())?
+                    let item: Item = serde_json::from_slice(v.value()).map_err(|source| {
+                        StoreError::Corrupt {
+                            path: self.path.clone(),
+                            source,
+                        }
+                    })?;
+                    keep(ds, item_key, record, item);
                 }
-            };
-            if let Some(item) = entry.items.iter().find(|i| i.n == n).cloned() {
-                last = Some((ds, item_key.to_string()));
-                items.push((entry, item));
+            }
+            Some(set) => {
+                let table = self.tx.open_table(ITEM_ORDER).map_err(|e| self.err(e))?;
+                let entries_table = self.tx.open_table(ENTRIES).map_err(|e| self.err(e))?;
+                let from: Bound<(&str, i64, &str)> = match after {
+                    Some((ds, key)) => Bound::Excluded((set, ds, key)),
+                    None => Bound::Included((set, lo_s, "")),
+                };
+                let mut current: Option<RecordEntry> = None;
+                for (n, row) in table
+                    .range::<(&str, i64, &str)>((from, Bound::Unbounded))
+                    .map_err(|e| self.err(e))?
+                    .enumerate()
+                {
+                    let (k, v) = row.map_err(|e| self.err(e))?;
+                    let (s, ds, item_key) = k.value();
+                    if s != set || ds >= hi_s {
+                        break;
+                    }
+                    if n == limit {
+                        more = true;
+                        break;
+                    }
+                    let Some((_, number)) = crate::items::parse_item_key(item_key) else {
+                        continue;
+                    };
+                    // A plan's items are neighbours in the order: its entry
+                    // is read once for them all.
+                    let record = v.value();
+                    if current.as_ref().is_none_or(|e| e.key.to_string() != record) {
+                        current = match entries_table.get(record).map_err(|e| self.err(e))? {
+                            Some(bytes) => Some(self.entry_of(bytes.value())?),
+                            None => None,
+                        };
+                    }
+                    if let Some(entry) = &current {
+                        if let Some(item) = entry.items.iter().find(|i| i.n == number) {
+                            keep(ds, item_key, entry.key.clone(), item.clone());
+                        }
+                    }
+                }
             }
         }
         let next = match (more, last) {
@@ -763,17 +811,12 @@ impl RegistryReader {
     /// The earliest datestamp of any item, tombstones included (OAI-PMH's
     /// `earliestDatestamp`).
     pub fn earliest_item_datestamp(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let table = self.tx.open_table(ITEM_ORDER).map_err(|e| self.err(e))?;
+        let table = self.tx.open_table(ITEM_ALL).map_err(|e| self.err(e))?;
         let first = table
-            .range(("", i64::MIN, "")..("\u{0}", i64::MIN, ""))
+            .first()
             .map_err(|e| self.err(e))?
-            .next();
-        match first {
-            Some(row) => Ok(Some(from_seconds(
-                row.map_err(|e| self.err(e))?.0.value().1,
-            ))),
-            None => Ok(None),
-        }
+            .map(|(k, _)| from_seconds(k.value().0));
+        Ok(first)
     }
 }
 
@@ -789,6 +832,7 @@ fn err_at(path: &Path, e: impl Into<redb::Error>) -> StoreError {
 pub(crate) struct RegistryWriter<'t> {
     entries: redb::Table<'t, &'static str, &'static [u8]>,
     item_order: redb::Table<'t, (&'static str, i64, &'static str), &'static str>,
+    item_all: redb::Table<'t, (i64, &'static str), &'static [u8]>,
     embargo: redb::Table<'t, (&'static str, &'static str), &'static str>,
     set_names: redb::Table<'t, &'static str, &'static str>,
     /// Item counts per set, changed by this transaction.
@@ -816,6 +860,7 @@ impl<'t> RegistryWriter<'t> {
         Ok(RegistryWriter {
             entries: tx.open_table(ENTRIES).map_err(|e| reg.err(e))?,
             item_order: tx.open_table(ITEM_ORDER).map_err(|e| reg.err(e))?,
+            item_all: tx.open_table(ITEM_ALL).map_err(|e| reg.err(e))?,
             embargo: tx.open_table(EMBARGO).map_err(|e| reg.err(e))?,
             set_names: tx.open_table(SET_NAMES).map_err(|e| reg.err(e))?,
             counts: std::collections::HashMap::new(),
@@ -937,6 +982,9 @@ impl<'t> RegistryWriter<'t> {
             }
             let ik = item.key(key);
             let ds = seconds(item.datestamp);
+            self.item_all
+                .remove((ds, ik.as_str()))
+                .map_err(|e| err_at(&self.path, e))?;
             for set in std::iter::once("").chain(item.sets.iter().map(String::as_str)) {
                 if self
                     .item_order
@@ -960,6 +1008,13 @@ impl<'t> RegistryWriter<'t> {
             }
             let ik = item.key(key);
             let ds = seconds(item.datestamp);
+            let json = serde_json::to_vec(item).map_err(|source| StoreError::Corrupt {
+                path: self.path.clone(),
+                source,
+            })?;
+            self.item_all
+                .insert((ds, ik.as_str()), json.as_slice())
+                .map_err(|e| err_at(&self.path, e))?;
             for set in std::iter::once("").chain(item.sets.iter().map(String::as_str)) {
                 if self
                     .item_order
