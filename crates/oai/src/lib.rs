@@ -144,8 +144,8 @@ pub struct Provider {
     config: OaiConfig,
     signer: Signer,
     cache: Option<std::sync::Arc<cache::RecordCache>>,
-    /// Read-ahead: the next page of a list, read while the harvester takes
-    /// this one, so that its pages are in memory when it asks.
+    /// Read-ahead: the next pages of a list, read while the harvester takes
+    /// this one, so that their records are in memory when it asks.
     ahead: Option<std::sync::mpsc::SyncSender<(Listing, Format)>>,
 }
 
@@ -707,9 +707,12 @@ impl Provider {
         ];
         if let (Some(next), Some(ahead), true) = (&page.next, &self.ahead, records) {
             // Busy reading ahead for another harvest: this one is not.
+            // Two pages ahead: the next one was mostly read while this one
+            // was, so the one after gets a whole page's head start.
             let _ = ahead.try_send((
                 Listing {
                     after: Some(next.clone()),
+                    limit: listing.limit.saturating_mul(2),
                     ..listing.clone()
                 },
                 format,
