@@ -184,6 +184,11 @@ fn render_all(store: &Path) -> (usize, f64) {
     let seconds = t.elapsed().as_secs_f64();
     let _ = child.kill();
     let _ = child.wait();
+    assert!(
+        rendered > 0,
+        "the server ended before rendering anything (does another process hold {}?)",
+        store.display()
+    );
     (rendered, seconds)
 }
 

@@ -144,10 +144,23 @@ pub struct Provider {
     config: OaiConfig,
     signer: Signer,
     cache: Option<std::sync::Arc<cache::RecordCache>>,
-    /// Read-ahead: the next pages of a list, read while the harvester takes
-    /// this one, so that their records are in memory when it asks.
-    ahead: Option<std::sync::mpsc::SyncSender<(Listing, Format)>>,
+    /// Read-ahead: the next page of a `ListRecords` list (its token), made
+    /// while the harvester takes this one …
+    ahead: Option<std::sync::mpsc::SyncSender<String>>,
+    /// … and kept here until asked for. A few pages, the oldest dropped
+    /// first; one older than [`MADE_FRESH`] is made again on request.
+    made: std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<MadePage>>>,
 }
+
+/// A page made ahead: its token, its list element, its own next token,
+/// when it was made.
+type MadePage = (String, Vec<u8>, Option<String>, std::time::Instant);
+
+/// How long a page made ahead may wait to be asked for.
+const MADE_FRESH: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Pages made ahead and not yet asked for, at most.
+const MADE_AHEAD: usize = 4;
 
 /// Where [`Provider::warm_changes`] was.
 #[derive(Debug, Clone, Default)]
@@ -249,16 +262,17 @@ impl Provider {
             signer: Signer::new(key),
             cache,
             ahead: None,
+            made: Default::default(),
         };
-        if provider.cache.is_some() {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<(Listing, Format)>(1);
-            let reader = provider.clone();
+        {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<String>(1);
+            let maker = provider.clone();
             let started = std::thread::Builder::new()
                 .name("dmpgraph-oai-ahead".into())
                 .spawn(move || {
-                    // Ends when the last provider is dropped.
-                    while let Ok((listing, format)) = rx.recv() {
-                        reader.read_ahead(&listing, format);
+                    // Ends when the last provider that can send is dropped.
+                    while let Ok(token) = rx.recv() {
+                        maker.make_ahead(&token);
                     }
                 });
             if started.is_ok() {
@@ -268,27 +282,55 @@ impl Provider {
         Ok(provider)
     }
 
-    /// Reads the kept records of a list's next page (and so the pages of
-    /// the files that hold them), discarding them.
-    fn read_ahead(&self, listing: &Listing, format: Format) {
-        let Ok(snapshot) = self.public.snapshot() else {
+    /// Makes the `ListRecords` page a token asks for, and keeps it.
+    fn make_ahead(&self, token: &str) {
+        let known = self
+            .made
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .any(|(t, _, _, _)| t == token);
+        if known {
             return;
-        };
-        let Ok(page) = snapshot.registry.list_items(listing) else {
-            return;
-        };
-        let Ok(reading) = self.reading(&snapshot) else {
-            return;
-        };
-        let Some(cache) = &reading.cache else { return };
-        for (record, item) in &page.items {
-            let _ = cache.has(
-                &item_key(record, item.n),
-                item.datestamp.timestamp(),
-                prefix_of(format),
-                &reading.fingerprint(item),
-            );
         }
+        let mut out: Vec<u8> = Vec::new();
+        let mut x = Xml::new();
+        let next = {
+            let mut sink = Sink {
+                out: &mut out,
+                x: &mut x,
+            };
+            match self.list(&List::Resume(token.to_string()), true, &mut sink) {
+                Ok(next) => next,
+                // A protocol error or a store failure: the request itself
+                // will meet it and answer it.
+                Err(_) => return,
+            }
+        };
+        out.extend_from_slice(&x.take());
+        let mut made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        while made.len() >= MADE_AHEAD {
+            made.pop_front();
+        }
+        made.push_back((token.to_string(), out, next, std::time::Instant::now()));
+    }
+
+    /// The page made ahead for `token`, if any (taken out: a page is asked
+    /// for once), after asking for the one that follows it.
+    fn made_ahead(&self, token: &str) -> Option<Vec<u8>> {
+        let (body, next) = {
+            let mut made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+            let at = made.iter().position(|(t, _, _, _)| t == token)?;
+            let (_, body, next, when) = made.remove(at)?;
+            if when.elapsed() > MADE_FRESH {
+                return None;
+            }
+            (body, next)
+        };
+        if let (Some(next), Some(ahead)) = (next, &self.ahead) {
+            let _ = ahead.try_send(next);
+        }
+        Some(body)
     }
 
     /// A reading of `snapshot` for one response (or one pass of
@@ -488,6 +530,18 @@ impl Provider {
             Err(_) => x.text_element("request", &[], base_url),
         }
         let answered = match parsed {
+            Ok(Request::ListRecords(List::Resume(token)))
+                if {
+                    if let Some(body) = self.made_ahead(&token) {
+                        x.raw(body);
+                        true
+                    } else {
+                        false
+                    }
+                } =>
+            {
+                Ok(())
+            }
             Ok(request) => {
                 let mut sink = Sink { out, x: &mut x };
                 match self.answer(&request, base_url, &mut sink) {
@@ -512,8 +566,16 @@ impl Provider {
             Request::ListMetadataFormats { identifier } => self.formats(identifier.as_deref(), x.x),
             Request::ListSets { token } => self.sets(token.as_deref(), x.x),
             Request::GetRecord { identifier, prefix } => self.get_record(identifier, prefix, x),
-            Request::ListIdentifiers(list) => self.list(list, false, x),
-            Request::ListRecords(list) => self.list(list, true, x),
+            Request::ListIdentifiers(list) => self.list(list, false, x).map(|_| ()),
+            Request::ListRecords(list) => {
+                let next = self.list(list, true, x)?;
+                // The next page is made while the harvester takes this one
+                // (busy making one for another harvest: not this time).
+                if let (Some(next), Some(ahead)) = (next, &self.ahead) {
+                    let _ = ahead.try_send(next);
+                }
+                Ok(())
+            }
         }
     }
 
@@ -630,7 +692,13 @@ impl Provider {
         Ok(())
     }
 
-    fn list(&self, list: &List, records: bool, x: &mut Sink<'_>) -> Result<(), Failure> {
+    /// A list page; returns the token it ends with, if not the last.
+    fn list(
+        &self,
+        list: &List,
+        records: bool,
+        x: &mut Sink<'_>,
+    ) -> Result<Option<String>, Failure> {
         let verb = if records {
             "ListRecords"
         } else {
@@ -705,19 +773,7 @@ impl Provider {
             ("completeListSize", size.as_str()),
             ("cursor", cursor.as_str()),
         ];
-        if let (Some(next), Some(ahead), true) = (&page.next, &self.ahead, records) {
-            // Busy reading ahead for another harvest: this one is not.
-            // Two pages ahead: the next one was mostly read while this one
-            // was, so the one after gets a whole page's head start.
-            let _ = ahead.try_send((
-                Listing {
-                    after: Some(next.clone()),
-                    limit: listing.limit.saturating_mul(2),
-                    ..listing.clone()
-                },
-                format,
-            ));
-        }
+        let mut issued = None;
         match page.next {
             Some(next) => {
                 let next_state = TokenState {
@@ -725,7 +781,9 @@ impl Provider {
                     cursor: seen,
                     ..state.clone()
                 };
-                x.x.text_element("resumptionToken", &attrs, &self.signer.issue(&next_state));
+                let token = self.signer.issue(&next_state);
+                x.x.text_element("resumptionToken", &attrs, &token);
+                issued = Some(token);
             }
             // The last page of a resumed list ends with an empty token.
             None if matches!(list, List::Resume(_)) => {
@@ -734,7 +792,7 @@ impl Provider {
             None => {}
         }
         x.x.close(verb);
-        Ok(())
+        Ok(issued)
     }
 
     fn header(&self, record: &RecordKey, item: &Item, x: &mut Xml) {
