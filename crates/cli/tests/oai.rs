@@ -25,23 +25,9 @@ fn oai(server: &Server, query: &str) -> String {
 
 /// Validates `xml` against `schema` (a path under the standards folder).
 fn valid(standards: &Path, schema: &str, xml: &str, what: &str) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("doc.xml");
-    std::fs::write(&file, xml).unwrap();
-    let out = std::process::Command::new("xmllint")
-        .arg("--noout")
-        .arg("--nonet")
-        .arg("--schema")
-        .arg(standards.join(schema))
-        .arg(&file)
-        .env("XML_CATALOG_FILES", standards.join("xml/catalog.xml"))
-        .output()
-        .expect("xmllint runs");
-    assert!(
-        out.status.success(),
-        "{what} does not validate against {schema}:\n{}\n{xml}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    if let Err(e) = dmpgraph_dev::testing::xmllint(standards, schema, xml) {
+        panic!("{what} does not validate against {schema}:\n{e}\n{xml}");
+    }
 }
 
 /// The formats served: (prefix, the record's root element, its XSD under

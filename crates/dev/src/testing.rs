@@ -69,6 +69,34 @@ pub fn run_python(script: &Path, task: &serde_json::Value) -> String {
     stdout
 }
 
+/// Validates `xml` against `schema` (a path under the standards folder)
+/// with `xmllint`, offline (`XML_CATALOG_FILES` is the folder's catalog);
+/// xmllint's complaints when it does not validate.
+pub fn xmllint(standards: &Path, schema: &str, xml: &str) -> Result<(), String> {
+    let mut child = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(standards.join(schema))
+        .arg("-")
+        .env("XML_CATALOG_FILES", standards.join("xml/catalog.xml"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("xmllint: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("xmllint: no stdin")?;
+    let input = xml.as_bytes().to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("xmllint: {e}"))?;
+    let _ = writer.join();
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
 /// Whether the command-line tool `program` runs (`program --version`); on CI
 /// (`CI=true`) a missing tool fails the test, elsewhere the test is skipped
 /// loudly.

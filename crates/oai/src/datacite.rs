@@ -386,8 +386,9 @@ pub(crate) fn publication_year(item: &ItemMeta) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jpcoar::tests::{dataset, date, minimal, nasty, plan, samples, xmllint};
+    use crate::jpcoar::tests::{dataset, date, minimal, nasty, plan, samples};
     use crate::meta::Text;
+    use dmpgraph_dev::testing::xmllint;
     use quick_xml::events::Event;
 
     fn document(item: &ItemMeta) -> String {

@@ -628,7 +628,6 @@ mod irdb;
 pub(crate) mod tests {
     use super::*;
     use crate::meta::{Funding, Related, RelationType};
-    use std::path::Path;
 
     pub(crate) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("a real date")
@@ -931,28 +930,6 @@ pub(crate) mod tests {
         )
     }
 
-    /// Validates `xml` against `schema` (under the standards folder) with
-    /// xmllint, offline; the error output on failure.
-    pub(crate) fn xmllint(standards: &Path, schema: &str, xml: &str) -> Result<(), String> {
-        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let file = dir.path().join("doc.xml");
-        std::fs::write(&file, xml).map_err(|e| e.to_string())?;
-        let out = std::process::Command::new("xmllint")
-            .arg("--noout")
-            .arg("--nonet")
-            .arg("--schema")
-            .arg(standards.join(schema))
-            .arg(&file)
-            .env("XML_CATALOG_FILES", standards.join("xml/catalog.xml"))
-            .output()
-            .map_err(|e| format!("xmllint: {e}"))?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(String::from_utf8_lossy(&out.stderr).into_owned())
-        }
-    }
-
     #[test]
     fn every_sample_validates_against_jpcoar_2_0() {
         let Some(standards) = dmpgraph_dev::testing::standards_dir() else {
@@ -963,7 +940,9 @@ pub(crate) mod tests {
         }
         for (name, item) in samples() {
             let xml = document(&item);
-            if let Err(e) = xmllint(&standards, "jpcoar/2.0/jpcoar_scm.xsd", &xml) {
+            if let Err(e) =
+                dmpgraph_dev::testing::xmllint(&standards, "jpcoar/2.0/jpcoar_scm.xsd", &xml)
+            {
                 panic!("{name}: not valid JPCOAR 2.0:\n{e}\n{xml}");
             }
         }

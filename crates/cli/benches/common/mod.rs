@@ -19,3 +19,14 @@ pub fn plan_write(dmp: &Dmp, base: &Base, catalog: &CatalogConfig, source: &str)
         },
     ))
 }
+
+/// The value after `name` on the bench's command line, or `default`.
+#[allow(dead_code)] // not every bench takes options
+pub fn arg<T: std::str::FromStr>(name: &str, default: T) -> T {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
