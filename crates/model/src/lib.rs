@@ -16,8 +16,10 @@
 //! assert!(dmp.fields().iter().any(|f| f.field == Field::ProjectTitle));
 //! ```
 
+pub mod award;
 mod catalog;
 mod date;
+pub mod deposit;
 mod field;
 pub mod identity;
 mod text;

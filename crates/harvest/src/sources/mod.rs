@@ -1,0 +1,1 @@
+//! The sources' own responses, mapped into deposits.

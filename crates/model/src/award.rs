@@ -1,0 +1,1 @@
+//! AMED award numbers as people write them (placeholder; see the harvest issue).
