@@ -23,6 +23,24 @@ pub fn standards_dir() -> Option<PathBuf> {
     }
 }
 
+/// `DMPGRAPH_FIXTURES` (the shared fixtures folder, `../shared/fixtures`,
+/// which `.ci/run` sets), or `None` after saying loudly that the test is
+/// skipped; on CI (`CI=true`) a missing folder fails the test.
+pub fn fixtures_dir() -> Option<PathBuf> {
+    match std::env::var_os("DMPGRAPH_FIXTURES") {
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => {
+            let message =
+                "DMPGRAPH_FIXTURES is not set (the shared fixtures folder; .ci/run sets it)";
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("{message}");
+            }
+            let _ = writeln!(std::io::stderr(), "SKIPPED: {message}");
+            None
+        }
+    }
+}
+
 /// Whether `python3` imports `modules` (`"rdflib, pyshacl"`); on CI
 /// (`CI=true`) a missing module fails the test, elsewhere the test is
 /// skipped loudly.
