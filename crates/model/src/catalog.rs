@@ -22,6 +22,23 @@ pub struct CatalogConfig {
     pub contact: PublicContact,
     /// The funder of every AMED DMP.
     pub funder: Funder,
+    /// `[harvest]`: read by the harvest, not by the catalog.
+    #[serde(default)]
+    pub harvest: Elsewhere,
+    /// `[sources.*]`: read by the harvest, not by the catalog.
+    #[serde(default)]
+    pub sources: Elsewhere,
+}
+
+/// A table of the configuration file that another part of dmpgraph reads
+/// (the harvest's `[harvest]` and `[sources.*]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Elsewhere;
+
+impl<'de> Deserialize<'de> for Elsewhere {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Elsewhere, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| Elsewhere)
+    }
 }
 
 /// Titles, description and publisher of the catalog.
