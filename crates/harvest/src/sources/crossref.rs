@@ -194,6 +194,11 @@ fn map_work(m: &At<'_>) -> Result<Item, ParseError> {
 
     for key in ["title", "subtitle", "original-title"] {
         for t in m.get(key).texts()? {
+            // Titles may carry inline markup (`<i>`, `<sub>`) and entities.
+            let (t, _) = jats_text(&t);
+            if t.is_empty() {
+                continue;
+            }
             let lt = text_in(t, declared);
             if !d.titles.contains(&lt) {
                 d.titles.push(lt);
@@ -1050,7 +1055,7 @@ mod tests {
             "type": "posted-content",
             "language": "ja",
             "title": ["難病の全ゲノム解析", "Whole genomes of intractable diseases"],
-            "subtitle": ["予備的報告"],
+            "subtitle": ["予備的報告", "<i>E. coli</i> &amp; <sub>2</sub>"],
             "abstract": "<jats:abstract xml:lang=\"ja\"><jats:title>Abstract</jats:title><jats:p>全ゲノム &amp; 多層<jats:italic>オミクス</jats:italic>解析。</jats:p>\n<jats:p>p < 0.05 &lt;a&gt; &#x3042;&#12354;</jats:p></jats:abstract>",
             "author": [
                 {"name": "Example Consortium", "sequence": "additional", "affiliation": []},
@@ -1085,6 +1090,7 @@ mod tests {
                 LangText::new("難病の全ゲノム解析", Some("ja")),
                 LangText::new("Whole genomes of intractable diseases", None),
                 LangText::new("予備的報告", Some("ja")),
+                LangText::new("E. coli & 2", None),
             ]
         );
         assert_eq!(
