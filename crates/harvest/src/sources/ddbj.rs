@@ -176,11 +176,10 @@ pub fn parse_search(body: &[u8]) -> Result<Page, ParseError> {
     let next = if !has_next {
         None
     } else {
-        let by_page = match (page, per_page) {
-            (Some(p), Some(n))
-                if p.saturating_add(1).saturating_mul(n) <= u64::from(DEEP_PAGING_LIMIT) =>
-            {
-                u32::try_from(p + 1).ok().map(Next::Page)
+        let following = page.and_then(|p| p.checked_add(1));
+        let by_page = match (following, per_page) {
+            (Some(p), Some(n)) if n > 0 && p.saturating_mul(n) <= u64::from(DEEP_PAGING_LIMIT) => {
+                u32::try_from(p).ok().map(Next::Page)
             }
             _ => None,
         };
@@ -1214,6 +1213,28 @@ mod tests {
         .unwrap();
         assert_eq!(p.next, Some(Next::Page(2)));
         assert_eq!(p.total, Some(1234));
+    }
+
+    #[test]
+    fn no_input_panics() {
+        let Some(dir) = dmpgraph_dev::testing::fixtures_dir() else {
+            return;
+        };
+        for name in ["jga-study1.json", "sraRun1.json", "sraSubmission.json"] {
+            let body = std::fs::read(dir.join("external/ddbj").join(name)).expect("fixture");
+            for cut in (0..body.len()).step_by(7) {
+                let _ = parse_entry(&body[..cut]);
+                let _ = parse_search(&body[..cut]);
+            }
+        }
+        for body in [
+            r#"{"pagination":{"page":18446744073709551615,"perPage":0,"total":1,"hasNext":true},"items":[]}"#,
+            r#"{"pagination":{"page":18446744073709551615,"perPage":18446744073709551615,"total":1,"hasNext":true},"items":[null,1,"x",[]]}"#,
+            r#"{"identifier":"é","type":"ü","datePublished":"20é","dbXrefs":[{"identifier":"","type":""}],"sameAs":["", 3]}"#,
+        ] {
+            let _ = parse_search(body.as_bytes());
+            let _ = parse_entry(body.as_bytes());
+        }
     }
 
     #[test]

@@ -637,6 +637,22 @@ mod tests {
     }
 
     #[test]
+    fn no_input_panics() {
+        let Some(body) = fixture() else { return };
+        for cut in 0..body.len() {
+            let _ = parse_doi(&body[..cut]);
+        }
+        for body in [
+            r#"{"status":"OK","data":{"doi":"x","publication_date":{"publication_year":"２０２０","publication_month":99}}}"#,
+            r#"{"status":"OK","data":{"doi":"x","creator_list":[{"names":[{"lang":"ja"}]},null]}}"#,
+            r#"{"status":7}"#,
+            r#"{"status":"NG","message":{"errors":[[[{}]]]}}"#,
+        ] {
+            let _ = parse_doi(body.as_bytes());
+        }
+    }
+
+    #[test]
     fn urls() {
         assert_eq!(
             doi_url("https://api.japanlinkcenter.org/", "10.11501/3140078"),
