@@ -968,7 +968,8 @@ impl Fault {
 /// One request as the server saw it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Logged {
-    /// Milliseconds from the server's start to the request's arrival.
+    /// Milliseconds from the server's start to the request's arrival (to
+    /// the microsecond).
     pub t_ms: f64,
     /// `GET`, `HEAD`, …
     pub method: String,
@@ -1325,7 +1326,7 @@ async fn handle(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
     let mut guard = LogGuard {
         state: state.clone(),
         entry: Some(Logged {
-            t_ms: state.started.elapsed().as_secs_f64() * 1000.0,
+            t_ms: state.started.elapsed().as_micros() as f64 / 1000.0,
             method: req.method.to_string(),
             path: path.clone(),
             query: req.uri.query().unwrap_or("").to_owned(),
@@ -1438,16 +1439,21 @@ fn finish(
             Some(FaultAction::Truncate) => {
                 let full = body.len();
                 let half = Bytes::from(body[..full / 2].to_vec());
-                let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-                    Ok(half),
-                    Err(std::io::Error::new(
+                // The half is flushed before the connection is cut.
+                let cut = futures_util::stream::once(async {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    Err::<Bytes, _>(std::io::Error::new(
                         std::io::ErrorKind::ConnectionAborted,
                         "truncated by a fault",
-                    )),
-                ];
+                    ))
+                });
+                let chunks = futures_util::StreamExt::chain(
+                    futures_util::stream::once(async move { Ok(half) }),
+                    cut,
+                );
                 return builder
                     .header(header::CONTENT_LENGTH, full)
-                    .body(Body::from_stream(futures_util::stream::iter(chunks)))
+                    .body(Body::from_stream(chunks))
                     .unwrap_or_default();
             }
             Some(FaultAction::Malformed) => {
