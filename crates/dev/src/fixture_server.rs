@@ -1396,8 +1396,8 @@ impl FixtureServer {
         self.state.live_mut().world.remove(service, id)
     }
 
-    /// Every request so far (control requests left out), in arrival order
-    /// of their answers.
+    /// Every request so far (control requests left out), in the order they
+    /// were answered (`t_ms` is when each arrived).
     pub fn log(&self) -> Vec<Logged> {
         lock(&self.state.log).clone()
     }
@@ -1793,8 +1793,8 @@ fn answer(state: &State, path: &str, query: &str) -> Answer {
     match service {
         "datacite" => datacite(state, &live, rest, query),
         "crossref" => crossref(state, &live, rest, query),
-        "jalc" => jalc(&live, rest),
-        "doi-ra" => doi_ra(&live, rest),
+        "jalc" => jalc(state, &live, rest),
+        "doi-ra" => doi_ra(state, &live, rest),
         "ddbj" => ddbj(state, &live, path, rest, query),
         _ => Answer::error(404, TEXT, b"Not Found".to_vec()),
     }
@@ -2009,7 +2009,7 @@ fn jalc_error(status: u16, message: &str) -> Answer {
     )
 }
 
-fn jalc(live: &Live, rest: &str) -> Answer {
+fn jalc(state: &State, live: &Live, rest: &str) -> Answer {
     let Some(doi) = rest.strip_prefix("dois/").filter(|d| !d.is_empty()) else {
         return jalc_error(404, "Not Found");
     };
@@ -2028,13 +2028,13 @@ fn jalc(live: &Live, rest: &str) -> Answer {
                 &r.body,
                 b"}",
             ),
-            r.modified.unwrap_or(SystemTime::UNIX_EPOCH),
+            r.modified.unwrap_or(state.started_at),
         ),
         None => jalc_error(404, "DOI not found"),
     }
 }
 
-fn doi_ra(live: &Live, rest: &str) -> Answer {
+fn doi_ra(state: &State, live: &Live, rest: &str) -> Answer {
     let Some(dois) = rest.strip_prefix("doiRA/").filter(|d| !d.is_empty()) else {
         return Answer::error(404, TEXT, b"Not Found".to_vec());
     };
@@ -2058,7 +2058,7 @@ fn doi_ra(live: &Live, rest: &str) -> Answer {
     Answer::ok(
         JSON,
         serde_json::to_vec_pretty(&answers).unwrap_or_default(),
-        SystemTime::UNIX_EPOCH,
+        state.started_at,
     )
 }
 
