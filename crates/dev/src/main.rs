@@ -1,14 +1,19 @@
-//! `dmpgraph-dev`: regenerates the example, broken and benchmark workbooks.
+//! `dmpgraph-dev`: regenerates the example, broken and benchmark workbooks,
+//! and serves the harvester's fixture server.
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
+use dmpgraph_dev::fixture_server::{FixtureServer, ServeOptions, World};
 use dmpgraph_dev::{
     generated_dmp, generated_style, sample_dmps, write_broken, write_ods, write_xlsx, Broken,
     DateStyle, Layout,
 };
 use std::fmt::Write as _;
+use std::io::Write as _;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 /// Samples also written as .ods (one per layout family with real date cells and text dates).
 const ODS_STEMS: &[&str] = &["cancer-genome", "fibrosis-single-dataset"];
@@ -54,12 +59,97 @@ enum Cmd {
         #[arg(long, default_value_t = 0)]
         start: u64,
     },
+    /// The fixture server of the harvester's tests and benchmarks.
+    Fixtures {
+        #[command(subcommand)]
+        command: FixturesCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum FixturesCmd {
+    /// Serves DataCite, Crossref, JaLC, doi.org RA and DDBJ Search look-alikes
+    /// on 127.0.0.1 (under /datacite, /crossref, /jalc, /doi-ra, /ddbj; steered
+    /// over /_control/, see dmpgraph_dev::fixture_server) until killed. Prints
+    /// `listening on http://127.0.0.1:PORT` first.
+    Serve {
+        /// The port (0: a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// The shared fixtures folder whose external/ examples are served.
+        #[arg(long, env = "DMPGRAPH_FIXTURES")]
+        fixtures: Option<PathBuf>,
+        /// Serve no example files, only generated records.
+        #[arg(long)]
+        no_examples: bool,
+        /// Also serve N generated DataCite records.
+        #[arg(long, default_value_t = 0)]
+        generated_datacite: usize,
+        /// The share of the generated records funded by AMED.
+        #[arg(long, default_value_t = 0.3)]
+        amed_fraction: f64,
+        /// Append every request to FILE as a JSON line.
+        #[arg(long)]
+        log: Option<PathBuf>,
+        /// Crossref's announced rate limit, `LIMIT/INTERVAL` (`50/1s`).
+        #[arg(long)]
+        crossref_rate_limit: Option<String>,
+        /// A delay before every answer, in milliseconds.
+        #[arg(long)]
+        delay_ms: Option<u64>,
+    },
 }
 
 fn main() -> Result<()> {
     match Cli::parse().command {
         Cmd::Examples { out, fixtures, xls } => examples(&out, &fixtures, xls),
         Cmd::Generate { count, out, start } => generate(count, &out, start),
+        Cmd::Fixtures {
+            command:
+                FixturesCmd::Serve {
+                    port,
+                    fixtures,
+                    no_examples,
+                    generated_datacite,
+                    amed_fraction,
+                    log,
+                    crossref_rate_limit,
+                    delay_ms,
+                },
+        } => {
+            let mut world = match (&fixtures, no_examples) {
+                (Some(dir), false) => World::from_fixtures_dir(dir)?,
+                _ => World::new(),
+            };
+            if generated_datacite > 0 {
+                world.merge(World::generated_datacite(generated_datacite, amed_fraction));
+            }
+            let crossref_rate_limit = match crossref_rate_limit {
+                Some(text) => {
+                    let (limit, interval) = text
+                        .split_once('/')
+                        .context("--crossref-rate-limit is LIMIT/INTERVAL, like 50/1s")?;
+                    Some((
+                        limit.parse().context("the rate limit")?,
+                        interval.to_owned(),
+                    ))
+                }
+                None => None,
+            };
+            let opts = ServeOptions {
+                crossref_rate_limit,
+                delay: delay_ms.map(Duration::from_millis),
+                log_file: log,
+                ..ServeOptions::default()
+            };
+            let server =
+                FixtureServer::start_on(SocketAddr::from(([127, 0, 0, 1], port)), world, opts)?;
+            println!("listening on {}", server.url());
+            std::io::stdout().flush()?;
+            loop {
+                std::thread::park();
+            }
+        }
     }
 }
 

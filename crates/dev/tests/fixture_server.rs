@@ -1033,3 +1033,53 @@ fn worlds_merge_and_put_replaces_in_place() {
     .json();
     assert_eq!(ra[0]["RA"], "mEDRA");
 }
+
+#[test]
+fn dmpgraph_dev_fixtures_serve_runs_a_server_another_process_can_steer() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.jsonl");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dmpgraph-dev"))
+        .args([
+            "fixtures",
+            "serve",
+            "--no-examples",
+            "--generated-datacite",
+            "10",
+        ])
+        .arg("--log")
+        .arg(&log)
+        .args(["--crossref-rate-limit", "50/1s"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let fault =
+        json!({"path_prefix": "/datacite", "times": 1, "action": {"kind": "status", "code": 503}});
+    assert_eq!(post(&format!("{url}/_control/fault"), &fault), 204);
+    let record = format!("{url}/datacite/dois/10.99999/dmpgraph.gen.9");
+    assert_eq!(get(&record).status, 503);
+    assert_eq!(get(&record).status, 200);
+    let search = get(&format!("{url}/datacite/dois?page[size]=100")).json();
+    assert_eq!(search["meta"]["total"], 10);
+    let from_file: Vec<Logged> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        from_file.iter().map(|l| l.status).collect::<Vec<_>>(),
+        [503, 200, 200]
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
