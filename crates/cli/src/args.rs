@@ -148,6 +148,25 @@ pub enum Command {
     /// Export stored plans as maDMP JSON or RDF.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Harvest what was deposited: DOIs from DataCite, Crossref and JaLC
+    /// (the registry asked of doi.org first), accessions from the DDBJ
+    /// Search API (JGA, DRA, BioProject, BioSample), or everything AMED
+    /// funded. Each record is stored as its own named graph with its
+    /// provenance; a record the source says is gone becomes a tombstone.
+    ///
+    /// Requests are polite: per-host rate limits and concurrency, retries
+    /// with backoff honouring Retry-After, conditional requests (an
+    /// unchanged record costs a 304), a User-Agent with a contact address.
+    /// An interrupted harvest (Ctrl-C, a crash) resumes when the same
+    /// command is run again. With `dmpgraph serve` running on the store,
+    /// the records are handed to the server, which writes them while it
+    /// serves.
+    ///
+    /// Exit status: 0 when every target was harvested, 1 when any failed
+    /// (the others are stored), 2 on a usage, configuration or store error,
+    /// 130 when interrupted (run the same command again to resume).
+    #[command(subcommand)]
+    Harvest(HarvestCommand),
     /// Run a SPARQL query over the public store and print the answer.
     ///
     /// Exit status: 0 on an answer, 1 when the query is refused or fails,
@@ -282,5 +301,86 @@ mod tests {
     fn the_command_line_is_well_formed() {
         use clap::CommandFactory;
         super::Cli::command().debug_assert();
+    }
+}
+
+/// Options of every harvest.
+#[derive(Debug, Args, Clone)]
+pub struct HarvestArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The configuration file (catalog.toml's shape, with `[harvest]` and
+    /// `[sources.NAME]` tables: contact, base URLs, rates); default: the
+    /// built-in one. `DMPGRAPH_DATACITE_URL` and the like override base URLs.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Base IRI of record IRIs (where `dmpgraph serve` will answer).
+    #[arg(
+        long,
+        value_name = "IRI",
+        env = "DMPGRAPH_BASE_IRI",
+        default_value = "http://localhost:8080/"
+    )]
+    pub base_iri: String,
+    /// The contact address sent in the User-Agent and as Crossref's
+    /// `mailto` (default: `[harvest] contact` of the configuration).
+    #[arg(long, value_name = "EMAIL", env = "DMPGRAPH_CONTACT")]
+    pub contact: Option<String>,
+    /// Print the summary as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HarvestCommand {
+    /// Harvest DOIs (any written form: `10.…`, `doi:…`, `https://doi.org/…`).
+    Doi {
+        #[command(flatten)]
+        args: HarvestArgs,
+        /// The DOIs.
+        #[arg(required = true, value_name = "DOI")]
+        dois: Vec<String>,
+    },
+    /// Harvest accessions from the DDBJ Search API (JGAS…, JGAD…, DRA…,
+    /// DRP…, DRX…, DRR…, DRS…, PRJDB…, SAMD…).
+    Accession {
+        #[command(flatten)]
+        args: HarvestArgs,
+        /// The accession numbers.
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+    },
+    /// Harvest everything the funder of the configuration (AMED) funded:
+    /// DataCite's funding references (by name, ROR and Crossref Funder ID),
+    /// Crossref's works filtered by funder, and DDBJ entries whose grant
+    /// names the funder, searched by the stored plans' 研究開発課題名.
+    Funder {
+        #[command(flatten)]
+        args: HarvestArgs,
+        /// Only these grants (an acknowledgement number such as
+        /// JP21ek0109555, or a 課題管理番号, in any written form).
+        #[arg(long, value_name = "NUMBER", num_args = 1..)]
+        award: Vec<String>,
+    },
+    /// Harvest every DOI and accession that the stored plans point at
+    /// (DOI links, repository URLs, descriptions).
+    Referenced {
+        #[command(flatten)]
+        args: HarvestArgs,
+    },
+}
+
+impl HarvestCommand {
+    /// The options every harvest has.
+    pub fn args(&self) -> &HarvestArgs {
+        match self {
+            HarvestCommand::Doi { args, .. }
+            | HarvestCommand::Accession { args, .. }
+            | HarvestCommand::Funder { args, .. }
+            | HarvestCommand::Referenced { args } => args,
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! when one holds the store, otherwise through a writer opened here.
 
 use crate::args::{CheckArgs, Command, ConfigArgs};
-use crate::{export, report, serve};
+use crate::{export, harvest, report, serve};
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use dmpgraph_madmp::Version as MadmpVersion;
@@ -88,6 +88,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Delete { store, json, ids } => delete(&store.store, json, &ids),
         Command::Export(command) => export::run(command),
+        Command::Harvest(command) => harvest::run(command),
         Command::Fields { write_readme } => fields(write_readme.as_deref()),
         Command::Query {
             store,

@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod export;
+mod harvest;
 mod report;
 mod serve;
 

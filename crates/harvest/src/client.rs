@@ -101,17 +101,8 @@ pub struct ClientConfig {
 impl ClientConfig {
     /// The defaults, with a User-Agent naming `contact` (an e-mail address).
     pub fn new(contact: Option<&str>) -> ClientConfig {
-        let mut user_agent = format!(
-            "dmpgraph/{} (+https://github.com/amed-dmp/dmpgraph",
-            env!("CARGO_PKG_VERSION")
-        );
-        if let Some(c) = contact.filter(|c| !c.trim().is_empty()) {
-            user_agent.push_str("; mailto:");
-            user_agent.push_str(c.trim());
-        }
-        user_agent.push(')');
         ClientConfig {
-            user_agent,
+            user_agent: user_agent(contact),
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(15),
             max_attempts: 6,
@@ -122,6 +113,20 @@ impl ClientConfig {
             default_policy: HostPolicy::new(5, Duration::from_secs(1), 2),
         }
     }
+}
+
+/// dmpgraph's User-Agent, naming `contact` (Crossref's "polite" use).
+pub fn user_agent(contact: Option<&str>) -> String {
+    let mut ua = format!(
+        "dmpgraph/{} (+https://github.com/amed-dmp/dmpgraph",
+        env!("CARGO_PKG_VERSION")
+    );
+    if let Some(c) = contact.filter(|c| !c.trim().is_empty()) {
+        ua.push_str("; mailto:");
+        ua.push_str(c.trim());
+    }
+    ua.push(')');
+    ua
 }
 
 /// Validators stored with a record, sent back as `If-None-Match` /
@@ -492,7 +497,11 @@ impl PoliteClient {
                 return Err(AttemptError::Final(FetchError::Status {
                     url: url.to_string(),
                     status,
-                    body: String::from_utf8_lossy(&body).trim().chars().take(300).collect(),
+                    body: String::from_utf8_lossy(&body)
+                        .trim()
+                        .chars()
+                        .take(300)
+                        .collect(),
                 }));
             }
         }
@@ -528,10 +537,7 @@ impl PoliteClient {
 
 enum Attempt {
     Done(Fetched),
-    Retry {
-        status: u16,
-        wait: Option<Duration>,
-    },
+    Retry { status: u16, wait: Option<Duration> },
 }
 
 enum AttemptError {
@@ -598,7 +604,9 @@ fn announced_limit(headers: &reqwest::header::HeaderMap) -> Option<(u32, Duratio
 /// `1s`, `500ms`, `2m`, `1h`, or bare seconds.
 pub fn parse_interval(text: &str) -> Option<Duration> {
     let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
     let (n, unit) = t.split_at(split);
     let n: f64 = n.parse().ok()?;
     let secs = match unit.trim() {
@@ -627,9 +635,15 @@ mod tests {
         h.insert("retry-after", "3".parse().unwrap());
         assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
         let later = std::time::SystemTime::now() + Duration::from_secs(30);
-        h.insert("retry-after", httpdate::fmt_http_date(later).parse().unwrap());
+        h.insert(
+            "retry-after",
+            httpdate::fmt_http_date(later).parse().unwrap(),
+        );
         let w = retry_after(&h).unwrap();
-        assert!(w > Duration::from_secs(27) && w <= Duration::from_secs(30), "{w:?}");
+        assert!(
+            w > Duration::from_secs(27) && w <= Duration::from_secs(30),
+            "{w:?}"
+        );
         h.insert("x-rate-limit-limit", "50".parse().unwrap());
         h.insert("x-rate-limit-interval", "1s".parse().unwrap());
         assert_eq!(announced_limit(&h), Some((50, Duration::from_secs(1))));
@@ -639,17 +653,29 @@ mod tests {
     fn policies_of_a_shared_host_keep_the_stricter_values() {
         let c = PoliteClient::new(ClientConfig::new(Some("ops@example.org"))).unwrap();
         assert!(c.config().user_agent.contains("mailto:ops@example.org"));
-        c.set_policy("http://127.0.0.1:9/a", HostPolicy::new(10, Duration::from_secs(1), 4))
-            .unwrap();
-        c.set_policy("http://127.0.0.1:9/b", HostPolicy::new(3000, Duration::from_secs(300), 2))
-            .unwrap();
+        c.set_policy(
+            "http://127.0.0.1:9/a",
+            HostPolicy::new(10, Duration::from_secs(1), 4),
+        )
+        .unwrap();
+        c.set_policy(
+            "http://127.0.0.1:9/b",
+            HostPolicy::new(3000, Duration::from_secs(300), 2),
+        )
+        .unwrap();
         let p = c.policy("http://127.0.0.1:9/x");
         assert_eq!((p.rate(), p.concurrency), (10.0, 2));
-        c.set_policy("http://127.0.0.1:9/c", HostPolicy::new(1, Duration::from_secs(1), 8))
-            .unwrap();
+        c.set_policy(
+            "http://127.0.0.1:9/c",
+            HostPolicy::new(1, Duration::from_secs(1), 8),
+        )
+        .unwrap();
         let p = c.policy("http://127.0.0.1:9/x");
         assert_eq!((p.rate(), p.concurrency), (1.0, 2));
-        assert_eq!(authority("https://api.datacite.org/dois").as_deref(), Some("api.datacite.org:443"));
+        assert_eq!(
+            authority("https://api.datacite.org/dois").as_deref(),
+            Some("api.datacite.org:443")
+        );
         assert_eq!(authority("ftp://x/"), None);
     }
 }

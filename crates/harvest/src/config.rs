@@ -133,7 +133,10 @@ impl HarvestConfig {
         HarvestConfig {
             client: ClientConfig::new(None),
             contact: None,
-            sources: Service::ALL.iter().map(|s| (*s, s.default_settings())).collect(),
+            sources: Service::ALL
+                .iter()
+                .map(|s| (*s, s.default_settings()))
+                .collect(),
             page_size: 100,
         }
     }
@@ -153,13 +156,18 @@ impl HarvestConfig {
         let file: File = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
         let mut c = HarvestConfig::defaults();
         let h = file.harvest;
-        c.contact = h.contact.or_else(|| env("DMPGRAPH_CONTACT")).filter(|s| !s.trim().is_empty());
+        c.contact = h
+            .contact
+            .or_else(|| env("DMPGRAPH_CONTACT"))
+            .filter(|s| !s.trim().is_empty());
         c.client = ClientConfig::new(c.contact.as_deref());
         let secs = |v: f64, name: &str| {
             if v.is_finite() && v > 0.0 {
                 Ok(Duration::from_secs_f64(v))
             } else {
-                Err(bad(format!("[harvest] {name}: expected a positive number of seconds")))
+                Err(bad(format!(
+                    "[harvest] {name}: expected a positive number of seconds"
+                )))
             }
         };
         if let Some(t) = h.timeout_seconds {
@@ -193,10 +201,15 @@ impl HarvestConfig {
                         "[sources.{name}]: no such source; expected one of datacite, crossref, jalc, doi_ra, ddbj"
                     ))
                 })?;
-            let s = c.sources.get_mut(&service).expect("every service has defaults");
+            let s = c
+                .sources
+                .get_mut(&service)
+                .expect("every service has defaults");
             if let Some(u) = t.base_url {
                 s.base_url = base_url(&u).ok_or_else(|| {
-                    bad(format!("[sources.{name}] base_url: '{u}' is not an http(s) URL"))
+                    bad(format!(
+                        "[sources.{name}] base_url: '{u}' is not an http(s) URL"
+                    ))
                 })?;
             }
             if let Some(r) = t.rate {
@@ -217,7 +230,10 @@ impl HarvestConfig {
         }
         for service in Service::ALL {
             if let Some(u) = env(service.env_var()).filter(|u| !u.trim().is_empty()) {
-                let s = c.sources.get_mut(&service).expect("every service has defaults");
+                let s = c
+                    .sources
+                    .get_mut(&service)
+                    .expect("every service has defaults");
                 s.base_url = base_url(&u).ok_or_else(|| HarvestError::Config {
                     origin: service.env_var().to_string(),
                     message: format!("'{u}' is not an http(s) URL"),
@@ -225,6 +241,16 @@ impl HarvestConfig {
             }
         }
         Ok(c)
+    }
+
+    /// Sets the contact address (User-Agent, Crossref's `mailto`).
+    pub fn set_contact(&mut self, contact: &str) {
+        let c = contact.trim();
+        if c.is_empty() {
+            return;
+        }
+        self.contact = Some(c.to_string());
+        self.client.user_agent = crate::client::user_agent(Some(c));
     }
 
     /// A service's settings.
@@ -266,13 +292,20 @@ concurrency = 3
 [sources.crossref]
 base_url = "http://127.0.0.1:9/crossref"
 "#;
-        let env = |k: &str| (k == "DMPGRAPH_CROSSREF_URL").then(|| "http://127.0.0.1:8/cr".to_string());
+        let env =
+            |k: &str| (k == "DMPGRAPH_CROSSREF_URL").then(|| "http://127.0.0.1:8/cr".to_string());
         let c = HarvestConfig::from_toml(text, "test.toml", &env).unwrap();
         let d = c.source(Service::DataCite);
         assert_eq!(d.base_url, "http://127.0.0.1:9/datacite");
         assert_eq!((d.policy.rate(), d.policy.concurrency), (20.0, 3));
-        assert_eq!(c.source(Service::Crossref).base_url, "http://127.0.0.1:8/cr");
-        assert_eq!(c.source(Service::Jalc).base_url, "https://api.japanlinkcenter.org");
+        assert_eq!(
+            c.source(Service::Crossref).base_url,
+            "http://127.0.0.1:8/cr"
+        );
+        assert_eq!(
+            c.source(Service::Jalc).base_url,
+            "https://api.japanlinkcenter.org"
+        );
         assert_eq!(c.client.timeout, Duration::from_secs(2));
         assert!(c.client.user_agent.contains("mailto:ops@example.org"));
         let dflt = HarvestConfig::defaults();
@@ -280,12 +313,20 @@ base_url = "http://127.0.0.1:9/crossref"
         assert_eq!((dc.requests, dc.per), (3000, Duration::from_secs(300)));
 
         for (bad, says) in [
-            ("[sources.zenodo]\nbase_url = \"http://x\"", "no such source"),
+            (
+                "[sources.zenodo]\nbase_url = \"http://x\"",
+                "no such source",
+            ),
             ("[sources.datacite]\nrate = \"fast\"", "is not a rate"),
-            ("[sources.datacite]\nbase_url = \"ftp://x\"", "not an http(s) URL"),
+            (
+                "[sources.datacite]\nbase_url = \"ftp://x\"",
+                "not an http(s) URL",
+            ),
             ("[harvest]\ncolour = 1", "unknown field"),
         ] {
-            let e = HarvestConfig::from_toml(bad, "f.toml", &|_| None).unwrap_err().to_string();
+            let e = HarvestConfig::from_toml(bad, "f.toml", &|_| None)
+                .unwrap_err()
+                .to_string();
             assert!(e.contains("f.toml") && e.contains(says), "{e}");
         }
     }

@@ -152,6 +152,50 @@ impl std::fmt::Display for Target {
     }
 }
 
+static DOI_IN_TEXT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"10\.\d{4,9}/[\x21-\x7E&&[^"'<>]]+"#).expect("valid DOI pattern")
+});
+
+static ACCESSION_IN_TEXT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)(?:^|[^0-9A-Za-z])(JGA[SDCPNXRZ][\s-]?\d{6}|hum[\s-]?\d{4}(?:[.-]v\d+)?|DR[APXRSZ]\d{6,}|PRJDB\d+|SAMD\d+)(?:$|[^0-9A-Za-z])",
+    )
+    .expect("valid accession pattern")
+});
+
+/// Every DOI and accession in a text (a DOI link, a repository URL, a
+/// description), in any written form (full width, `doi:`, a resolver or
+/// archive URL); Funder Registry DOIs (`10.13039/…`) are funders, not works.
+pub fn targets_in(text: &str) -> Vec<Target> {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = text.nfkc().collect();
+    let mut out = Vec::new();
+    for m in DOI_IN_TEXT.find_iter(&folded) {
+        let doi = m
+            .as_str()
+            .trim_end_matches(['.', ',', ';', ':', ')', ']', '」', '）', '。', '、']);
+        if doi.starts_with("10.13039/") {
+            continue;
+        }
+        if let Some(d) = normalize_doi(doi) {
+            out.push(Target::Doi(d));
+        }
+    }
+    // DOIs' suffixes may hold accession-like text; do not read those twice.
+    let rest = DOI_IN_TEXT.replace_all(&folded, " ");
+    let mut at = 0;
+    while let Some(c) = ACCESSION_IN_TEXT.captures_at(&rest, at) {
+        let m = c.get(1).expect("group 1 always matches");
+        if let Some(a) = Accession::parse(m.as_str()) {
+            out.push(Target::Accession(a));
+        }
+        at = m.end();
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Progress of a run, for a progress bar.
 #[derive(Debug, Clone)]
 pub struct Progress {
@@ -178,7 +222,11 @@ const IN_FLIGHT: usize = 8;
 
 impl Harvester {
     /// A harvester with `config`, recognising `funder`, remembering in `state`.
-    pub fn new(config: HarvestConfig, funder: Funder, state: State) -> Result<Harvester, HarvestError> {
+    pub fn new(
+        config: HarvestConfig,
+        funder: Funder,
+        state: State,
+    ) -> Result<Harvester, HarvestError> {
         let client = PoliteClient::new(config.client.clone())?;
         for s in Service::ALL {
             let settings = config.source(s);
@@ -233,7 +281,10 @@ impl Harvester {
         let mut targets = targets.to_vec();
         targets.sort();
         targets.dedup();
-        let run_id = format!("records:{run}:{}", digest(targets.iter().map(|t| t.to_string())));
+        let run_id = format!(
+            "records:{run}:{}",
+            digest(targets.iter().map(|t| t.to_string()))
+        );
         let store = Mutex::new(store);
         let summary = Mutex::new(Summary::default());
         let done = AtomicU64::new(0);
@@ -242,7 +293,9 @@ impl Harvester {
         // A page received and not stored by an interrupted run.
         if let Some(p) = self.state.pending(&run_id)? {
             if let Some(t) = p.target.as_deref().and_then(Target::parse) {
-                let s = self.store_record(&store, &run_id, &t, Got::Pending(p)).await?;
+                let s = self
+                    .store_record(&store, &run_id, &t, Got::Pending(p))
+                    .await?;
                 lock(&summary).add(&s);
             }
         }
@@ -302,7 +355,10 @@ impl Harvester {
         };
         let id = target_id(target);
         let known = self.state.record(&id)?;
-        let validators = known.as_ref().filter(|k| k.url == url && k.gone.is_none()).map(|k| k.validators.clone());
+        let validators = known
+            .as_ref()
+            .filter(|k| k.url == url && k.gone.is_none())
+            .map(|k| k.validators.clone());
         match self.client.get(&url, validators.as_ref()).await {
             Ok(Fetched::Body(r)) => {
                 self.state.put_pending(
@@ -315,7 +371,8 @@ impl Harvester {
                         retrieved: r.retrieved,
                     },
                 )?;
-                self.store_record(store, run, target, Got::Body(service, r)).await
+                self.store_record(store, run, target, Got::Body(service, r))
+                    .await
             }
             Ok(Fetched::NotModified) => {
                 let mut s = Summary::default();
@@ -328,11 +385,19 @@ impl Harvester {
                     .into_iter()
                     .collect();
                 let key = target.to_string();
-                self.state.stored(run, &Stored { records: &records, target: Some(&key), ..Stored::default() })?;
+                self.state.stored(
+                    run,
+                    &Stored {
+                        records: &records,
+                        target: Some(&key),
+                        ..Stored::default()
+                    },
+                )?;
                 Ok(s)
             }
             Ok(Fetched::Gone(status)) => {
-                let deleted = tokio::task::block_in_place(|| lock(store).gone(&id)).map_err(HarvestError::Store)?;
+                let deleted = tokio::task::block_in_place(|| lock(store).gone(&id))
+                    .map_err(HarvestError::Store)?;
                 let now = chrono::Utc::now();
                 let record = RecordState {
                     source: service.as_str().to_string(),
@@ -346,7 +411,14 @@ impl Harvester {
                     provenance_validators: None,
                 };
                 let key = target.to_string();
-                self.state.stored(run, &Stored { records: &[(id, record)], target: Some(&key), ..Stored::default() })?;
+                self.state.stored(
+                    run,
+                    &Stored {
+                        records: &[(id, record)],
+                        target: Some(&key),
+                        ..Stored::default()
+                    },
+                )?;
                 let mut s = Summary::default();
                 if deleted {
                     s.deleted = 1;
@@ -378,7 +450,10 @@ impl Harvester {
                     url: None,
                     reason: "an NBDC Human Database id is not a DDBJ entry; harvest the JGA study or dataset it lists".into(),
                 })?;
-                Ok((Service::Ddbj, sources::ddbj::entry_url(self.base(Service::Ddbj), t, &a.number)))
+                Ok((
+                    Service::Ddbj,
+                    sources::ddbj::entry_url(self.base(Service::Ddbj), t, &a.number),
+                ))
             }
             Target::Doi(doi) => {
                 let registry = match self.state.registry(doi).ok().flatten() {
@@ -394,7 +469,9 @@ impl Harvester {
                         let r = match self.client.get(&url, None).await {
                             Ok(Fetched::Body(r)) => r,
                             Ok(Fetched::Gone(s)) => return Err(fail(format!("HTTP {s}"))),
-                            Ok(Fetched::NotModified) => return Err(fail("HTTP 304 to an unconditional request".into())),
+                            Ok(Fetched::NotModified) => {
+                                return Err(fail("HTTP 304 to an unconditional request".into()))
+                            }
                             Err(e) => return Err(fetch_failure(doi, Service::DoiRa, &url, &e)),
                         };
                         let name = match sources::doira::parse(&r.body) {
@@ -473,7 +550,14 @@ impl Harvester {
             .map_err(HarvestError::Store)?;
         written.iter().for_each(|w| s.count(*w));
         let record = record_state(service, &h, &r);
-        self.state.stored(run, &Stored { records: &[(id, record)], target: Some(&key), ..Stored::default() })?;
+        self.state.stored(
+            run,
+            &Stored {
+                records: &[(id, record)],
+                target: Some(&key),
+                ..Stored::default()
+            },
+        )?;
         Ok(s)
     }
 
@@ -484,9 +568,11 @@ impl Harvester {
         let content_hash = sources::content_hash(&item.raw);
         let id = item.deposit.id.to_string();
         let (url, validators, retrieved) = match self.state.record(&id)? {
-            Some(k) if k.content_hash == content_hash && k.gone.is_none() => {
-                (k.provenance_url.unwrap_or(k.url), k.provenance_validators.unwrap_or(k.validators), k.retrieved)
-            }
+            Some(k) if k.content_hash == content_hash && k.gone.is_none() => (
+                k.provenance_url.unwrap_or(k.url),
+                k.provenance_validators.unwrap_or(k.validators),
+                k.retrieved,
+            ),
             _ => (r.url.clone(), r.validators.clone(), r.retrieved),
         };
         Ok(Harvested {
@@ -515,10 +601,16 @@ impl Harvester {
         let query = sources::datacite::funder_query(&self.funder, awards);
         let first = sources::datacite::search_url(self.base(Service::DataCite), &query, size);
         let s = self
-            .paged(store, Service::DataCite, &format!("DataCite {query}"), first, &|_, n| match n {
-                Next::Url(u) => Some(rebase(u, self.base(Service::DataCite))),
-                _ => None,
-            })
+            .paged(
+                store,
+                Service::DataCite,
+                &format!("DataCite {query}"),
+                first,
+                &|_, n| match n {
+                    Next::Url(u) => Some(rebase(u, self.base(Service::DataCite))),
+                    _ => None,
+                },
+            )
             .await?;
         total.add(&s);
         // Crossref: one filter per award (and its other years), or the funder alone.
@@ -535,10 +627,19 @@ impl Harvester {
             let filters = sources::crossref::funder_filters(&self.funder, award.as_deref());
             let base = self.base(Service::Crossref).to_string();
             let first = sources::crossref::works_url(&base, &filters, size, "*", mailto);
-            let label = format!("Crossref {}", filters.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join(","));
+            let label = format!(
+                "Crossref {}",
+                filters
+                    .iter()
+                    .map(|(k, v)| format!("{k}:{v}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
             let s = self
                 .paged(store, Service::Crossref, &label, first, &|_, n| match n {
-                    Next::Cursor(c) => Some(sources::crossref::works_url(&base, &filters, size, c, mailto)),
+                    Next::Cursor(c) => Some(sources::crossref::works_url(
+                        &base, &filters, size, c, mailto,
+                    )),
                     _ => None,
                 })
                 .await?;
@@ -546,14 +647,18 @@ impl Harvester {
         }
         // DDBJ: its grant filter matches grant titles, not award numbers.
         let base = self.base(Service::Ddbj).to_string();
-        for title in grant_titles {
+        for title in grant_titles.iter().filter(|t| !t.trim().is_empty()) {
             for entry_type in ["jga-study", "bioproject"] {
                 let first = sources::ddbj::search_url(&base, entry_type, title, size, 1);
                 let label = format!("DDBJ {entry_type} grant \"{title}\"");
                 let s = self
                     .paged(store, Service::Ddbj, &label, first, &|_, n| match n {
-                        Next::Page(page) => Some(sources::ddbj::search_url(&base, entry_type, title, size, *page)),
-                        Next::Cursor(c) => Some(sources::ddbj::cursor_url(&base, entry_type, c)),
+                        Next::Page(page) => Some(sources::ddbj::search_url(
+                            &base, entry_type, title, size, *page,
+                        )),
+                        Next::Cursor(c) => {
+                            Some(sources::ddbj::cursor_page_url(&base, entry_type, c, size))
+                        }
                         Next::Url(_) => None,
                     })
                     .await?;
@@ -595,14 +700,27 @@ impl Harvester {
                 validators: p.validators,
                 retrieved: p.retrieved,
             };
-            if !self.page(store, service, &run, &mut checkpoint, &mut summary, &mut total, r, next_url)? {
+            if !self.page(
+                store,
+                service,
+                &run,
+                &mut checkpoint,
+                &mut summary,
+                &mut total,
+                r,
+                next_url,
+            )? {
                 return Ok(summary);
             }
         }
         while let Some(url) = checkpoint.next.clone() {
             self.stopped()?;
             let known = self.state.page(&url)?;
-            match self.client.get(&url, known.as_ref().map(|k| &k.validators)).await {
+            match self
+                .client
+                .get(&url, known.as_ref().map(|k| &k.validators))
+                .await
+            {
                 Ok(Fetched::Body(r)) => {
                     self.state.put_pending(
                         &run,
@@ -614,7 +732,16 @@ impl Harvester {
                             retrieved: r.retrieved,
                         },
                     )?;
-                    if !self.page(store, service, &run, &mut checkpoint, &mut summary, &mut total, r, next_url)? {
+                    if !self.page(
+                        store,
+                        service,
+                        &run,
+                        &mut checkpoint,
+                        &mut summary,
+                        &mut total,
+                        r,
+                        next_url,
+                    )? {
                         return Ok(summary);
                     }
                 }
@@ -623,7 +750,13 @@ impl Harvester {
                     let k = known.expect("a 304 answers validators sent");
                     checkpoint.next = k.next.clone();
                     checkpoint.pages += 1;
-                    self.state.stored(&run, &Stored { checkpoint: Some(&checkpoint), ..Stored::default() })?;
+                    self.state.stored(
+                        &run,
+                        &Stored {
+                            checkpoint: Some(&checkpoint),
+                            ..Stored::default()
+                        },
+                    )?;
                     summary.unchanged += 1;
                 }
                 Ok(Fetched::Gone(status)) => {
@@ -678,7 +811,9 @@ impl Harvester {
         let page = match parsed {
             Ok(p) => p,
             Err(e) => {
-                summary.failed.push(parse_failure(&checkpoint.label, service, &r.url, &e));
+                summary
+                    .failed
+                    .push(parse_failure(&checkpoint.label, service, &r.url, &e));
                 self.state.stored(run, &Stored::default())?;
                 return Ok(false);
             }
@@ -689,12 +824,20 @@ impl Harvester {
             match item {
                 Ok(i) if self.funded(service, &i.deposit) => records.push(self.harvested(i, &r)?),
                 Ok(_) => summary.skipped += 1,
-                Err(e) => summary.failed.push(parse_failure(&checkpoint.label, service, &r.url, &e)),
+                Err(e) => {
+                    summary
+                        .failed
+                        .push(parse_failure(&checkpoint.label, service, &r.url, &e))
+                }
             }
         }
-        let written = tokio::task::block_in_place(|| store.put(&records)).map_err(HarvestError::Store)?;
+        let written =
+            tokio::task::block_in_place(|| store.put(&records)).map_err(HarvestError::Store)?;
         written.iter().for_each(|w| summary.count(*w));
-        let states: Vec<(String, RecordState)> = records.iter().map(|h| (h.id(), record_state(service, h, &r))).collect();
+        let states: Vec<(String, RecordState)> = records
+            .iter()
+            .map(|h| (h.id(), record_state(service, h, &r)))
+            .collect();
         let next = page.next.as_ref().and_then(|n| next_url(&r.url, n));
         checkpoint.next = next.clone();
         checkpoint.pages += 1;
@@ -720,7 +863,10 @@ impl Harvester {
     fn funded(&self, service: Service, d: &Deposit) -> bool {
         match service {
             Service::Ddbj => sources::ddbj::grant_names_funder(d, &self.funder),
-            _ => d.funding.iter().any(|f| sources::names_funder(f, &self.funder)),
+            _ => d
+                .funding
+                .iter()
+                .any(|f| sources::names_funder(f, &self.funder)),
         }
     }
 }
@@ -738,7 +884,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 fn target_id(t: &Target) -> String {
     match t {
         Target::Doi(d) => format!("doi:{d}"),
-        Target::Accession(a) => dmpgraph_model::identity::Identifier::Accession(a.clone()).to_string(),
+        Target::Accession(a) => {
+            dmpgraph_model::identity::Identifier::Accession(a.clone()).to_string()
+        }
     }
 }
 
@@ -871,20 +1019,52 @@ mod tests {
     #[test]
     fn next_links_on_another_origin_go_to_the_base() {
         assert_eq!(
-            rebase("https://api.datacite.org/dois?page%5Bcursor%5D=x", "http://127.0.0.1:9/datacite"),
+            rebase(
+                "https://api.datacite.org/dois?page%5Bcursor%5D=x",
+                "http://127.0.0.1:9/datacite"
+            ),
             "http://127.0.0.1:9/datacite/dois?page%5Bcursor%5D=x"
         );
         assert_eq!(
-            rebase("http://127.0.0.1:9/datacite/dois?a=1", "http://127.0.0.1:9/datacite"),
+            rebase(
+                "http://127.0.0.1:9/datacite/dois?a=1",
+                "http://127.0.0.1:9/datacite"
+            ),
             "http://127.0.0.1:9/datacite/dois?a=1"
         );
     }
 
     #[test]
+    fn targets_are_found_in_text() {
+        let t = "JGA: https://ddbj.nig.ac.jp/resource/jga-study/JGAS000123 と ｈｕｍ００１４-v2、DOI https://doi.org/10.99999/ABC.1。DRR000001 PRJDB12345, funder 10.13039/100009619";
+        let got: Vec<String> = targets_in(t).iter().map(|t| target_id(t)).collect();
+        assert_eq!(
+            got,
+            [
+                "doi:10.99999/abc.1",
+                "jga:JGAS000123",
+                "nbdc:hum0014.v2",
+                "dra:DRR000001",
+                "bioproject:PRJDB12345"
+            ]
+        );
+        assert!(targets_in("no ids; XJGAS000123 is glued").is_empty());
+    }
+
+    #[test]
     fn targets_are_dois_or_accessions_in_any_written_form() {
-        assert_eq!(Target::parse("https://doi.org/10.99999/ABC"), Some(Target::Doi("10.99999/abc".into())));
-        assert!(matches!(Target::parse("ｊｇａｓ０００００１"), Some(Target::Accession(_))));
+        assert_eq!(
+            Target::parse("https://doi.org/10.99999/ABC"),
+            Some(Target::Doi("10.99999/abc".into()))
+        );
+        assert!(matches!(
+            Target::parse("ｊｇａｓ０００００１"),
+            Some(Target::Accession(_))
+        ));
         assert_eq!(Target::parse("not an id"), None);
-        assert_eq!(target_id(&Target::parse("JGAD000001").unwrap()), "jga:JGAD000001");
+        assert_eq!(
+            target_id(&Target::parse("JGAD000001").unwrap()),
+            "jga:JGAD000001"
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! What a harvest remembers between runs, in `DIR/public/harvest.redb`:
+//! What a harvest remembers between runs, in `DIR/harvest/state.redb`:
 //! each harvested record's validators and content hash (so an unchanged
 //! record costs a 304, and a record whose content did not change keeps
 //! its datestamp), which registry holds each DOI, each run's checkpoint
@@ -96,15 +96,15 @@ pub struct State {
 }
 
 impl State {
-    /// Opens (creating) `DIR/public/harvest.redb`. A second harvest on the
+    /// Opens (creating) `DIR/harvest/state.redb`. A second harvest on the
     /// same store fails here, clearly: the file is locked.
     pub fn open(store_dir: &Path) -> Result<State, HarvestError> {
-        let dir = store_dir.join("public");
+        let dir = store_dir.join("harvest");
         std::fs::create_dir_all(&dir).map_err(|source| HarvestError::Io {
             path: dir.clone(),
             source,
         })?;
-        let path = dir.join("harvest.redb");
+        let path = dir.join("state.redb");
         let db = Database::create(&path).map_err(|e| HarvestError::state(&path, e))?;
         let state = State { db, path };
         // Every table exists from the start, so reads never meet a missing one.
@@ -166,7 +166,8 @@ impl State {
         self.write(|w| {
             let mut t = w.open_table(RECORDS)?;
             for (id, s) in records {
-                let bytes = serde_json::to_vec(s).map_err(|e| redb::Error::Io(std::io::Error::other(e)))?;
+                let bytes =
+                    serde_json::to_vec(s).map_err(|e| redb::Error::Io(std::io::Error::other(e)))?;
                 t.insert(id.as_str(), bytes.as_slice())?;
             }
             Ok(())
@@ -221,7 +222,8 @@ impl State {
 
     /// Stores a run's checkpoint.
     pub fn put_checkpoint(&self, run: &str, c: &Checkpoint) -> Result<(), HarvestError> {
-        let bytes = serde_json::to_vec(c).map_err(|e| HarvestError::state(&self.path, std::io::Error::other(e)))?;
+        let bytes = serde_json::to_vec(c)
+            .map_err(|e| HarvestError::state(&self.path, std::io::Error::other(e)))?;
         self.write(|w| {
             w.open_table(RUNS)?.insert(run, bytes.as_slice())?;
             Ok(())
@@ -282,7 +284,8 @@ impl State {
 
     /// Keeps a page received, before it is stored.
     pub fn put_pending(&self, run: &str, p: &Pending) -> Result<(), HarvestError> {
-        let bytes = serde_json::to_vec(p).map_err(|e| HarvestError::state(&self.path, std::io::Error::other(e)))?;
+        let bytes = serde_json::to_vec(p)
+            .map_err(|e| HarvestError::state(&self.path, std::io::Error::other(e)))?;
         self.write(|w| {
             w.open_table(PENDING)?.insert(run, bytes.as_slice())?;
             Ok(())
@@ -298,7 +301,10 @@ impl State {
     /// states, the page's state, the run's checkpoint (or the target done),
     /// and the pending page gone.
     pub fn stored(&self, run: &str, step: &Stored<'_>) -> Result<(), HarvestError> {
-        let json = |v: &dyn erased::Json| v.bytes().map_err(|e| redb::Error::Io(std::io::Error::other(e)));
+        let json = |v: &dyn erased::Json| {
+            v.bytes()
+                .map_err(|e| redb::Error::Io(std::io::Error::other(e)))
+        };
         self.write(|w| {
             let mut records = w.open_table(RECORDS)?;
             for (id, s) in step.records {
@@ -375,17 +381,33 @@ mod tests {
             },
         )
         .unwrap();
-        s.stored("run-b", &Stored { target: Some("t"), ..Stored::default() }).unwrap();
+        s.stored(
+            "run-b",
+            &Stored {
+                target: Some("t"),
+                ..Stored::default()
+            },
+        )
+        .unwrap();
         s.put_registry("10.99999/x", "DataCite").unwrap();
         drop(s);
         let s = State::open(dir.path()).unwrap();
         assert_eq!(s.record("doi:10.99999/x").unwrap(), Some(rec));
         assert!(s.is_done("run-a", "10.99999/x").unwrap());
         assert_eq!(s.done_count("run-a").unwrap(), 1);
-        assert_eq!(s.registry("10.99999/x").unwrap().as_deref(), Some("DataCite"));
+        assert_eq!(
+            s.registry("10.99999/x").unwrap().as_deref(),
+            Some("DataCite")
+        );
         s.finish("run-a").unwrap();
         assert!(!s.is_done("run-a", "10.99999/x").unwrap());
-        assert!(s.is_done("run-b", "t").unwrap(), "another run keeps its targets");
-        assert!(s.record("doi:10.99999/x").unwrap().is_some(), "records outlive runs");
+        assert!(
+            s.is_done("run-b", "t").unwrap(),
+            "another run keeps its targets"
+        );
+        assert!(
+            s.record("doi:10.99999/x").unwrap().is_some(),
+            "records outlive runs"
+        );
     }
 }

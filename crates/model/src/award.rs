@@ -71,7 +71,12 @@ impl AwardNumber {
     pub fn parse(text: &str) -> Option<AwardNumber> {
         let folded: String = text.chars().map(fold_char).collect();
         let c = WHOLE.captures(folded.trim())?;
-        Some(AwardNumber::from_parts(&c[1], &c[2], &c[3], c.get(4).map(|m| m.as_str())))
+        Some(AwardNumber::from_parts(
+            &c[1],
+            &c[2],
+            &c[3],
+            c.get(4).map(|m| m.as_str()),
+        ))
     }
 
     fn from_parts(year: &str, programme: &str, serial: &str, suffix: Option<&str>) -> AwardNumber {
@@ -180,7 +185,15 @@ mod tests {
 
     #[test]
     fn what_is_not_a_number_is_refused() {
-        for w in ["", "JP", "JP21ek010955", "JP21ek01095555", "JP2ek0109555", "KAKENHI 21K12345", "10.1234/abc"] {
+        for w in [
+            "",
+            "JP",
+            "JP21ek010955",
+            "JP21ek01095555",
+            "JP2ek0109555",
+            "KAKENHI 21K12345",
+            "10.1234/abc",
+        ] {
             assert_eq!(AwardNumber::parse(w), None, "{w}");
         }
     }
@@ -200,7 +213,10 @@ mod tests {
     fn numbers_are_found_in_text_with_their_written_form() {
         let t = "本研究はAMEDの課題番号ＪＰ２１ｅｋ０１０９５５５及びJP 22-ck-0106543、21gm1234567h0002の支援を受けた。DOI 10.1234/1234567";
         let found = find_all(t);
-        let got: Vec<(String, &str)> = found.iter().map(|(a, w)| (a.acknowledgement(), w.as_str())).collect();
+        let got: Vec<(String, &str)> = found
+            .iter()
+            .map(|(a, w)| (a.acknowledgement(), w.as_str()))
+            .collect();
         assert_eq!(
             got,
             vec![

@@ -29,6 +29,7 @@
 pub mod admin;
 pub mod catalog;
 pub mod export;
+pub mod harvest;
 pub mod ingest;
 pub mod read;
 pub mod records;

@@ -19,6 +19,7 @@
 //! assert_eq!(graphs_to_dmp(&all, &base).unwrap(), dmp);
 //! ```
 
+pub mod deposit;
 mod madmp;
 mod mapping;
 
@@ -71,6 +72,12 @@ impl Base {
     /// The IRI of a record, which is also its graph name.
     pub fn record_iri(&self, id: &str) -> NamedNode {
         NamedNode::new_unchecked(format!("{}record/{}", self.0, iri_segment(id)))
+    }
+    /// The IRI of a harvested deposit's record, also its graph name
+    /// (`{base}deposit/{id}`: a deposit's DOI may be a plan's `dmp_id` too,
+    /// and the two records must not share a graph).
+    pub fn deposit_iri(&self, id: &str) -> NamedNode {
+        NamedNode::new_unchecked(format!("{}deposit/{}", self.0, iri_segment(id)))
     }
     /// The base a record graph IRI (`{base}record/{id}`) was minted under:
     /// what precedes its first `record/`.

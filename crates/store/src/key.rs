@@ -133,6 +133,9 @@ pub enum SourceFormat {
     Config,
     /// An ontology in Turtle (`ontologies/dmpgraph.ttl`).
     Ontology,
+    /// A repository's or DOI registry's record, harvested (DataCite,
+    /// Crossref, JaLC, DDBJ).
+    Harvest,
 }
 
 impl SourceFormat {
@@ -143,6 +146,7 @@ impl SourceFormat {
             SourceFormat::Madmp => "madmp",
             SourceFormat::Config => "config",
             SourceFormat::Ontology => "ontology",
+            SourceFormat::Harvest => "harvest",
         }
     }
 }

@@ -136,7 +136,9 @@ pub fn names_funder(f: &Funding, funder: &Funder) -> bool {
             return true;
         }
     }
-    f.funder_name.as_deref().is_some_and(|n| names_funder_text(n, funder))
+    f.funder_name
+        .as_deref()
+        .is_some_and(|n| names_funder_text(n, funder))
 }
 
 /// Whether a name (or a text naming funders) names `funder`.
@@ -146,7 +148,10 @@ pub fn names_funder_text(text: &str, funder: &Funder) -> bool {
         return false;
     }
     // The Japanese name also without its legal form (国立研究開発法人).
-    let short_ja = funder.name_ja.trim_start_matches("国立研究開発法人").to_string();
+    let short_ja = funder
+        .name_ja
+        .trim_start_matches("国立研究開発法人")
+        .to_string();
     let full = [&funder.name, &funder.name_ja, &short_ja]
         .iter()
         .map(|n| name_key(n))
@@ -156,11 +161,11 @@ pub fn names_funder_text(text: &str, funder: &Funder) -> bool {
         return true;
     }
     // The abbreviation only as a whole word (AMED, not "amedical").
-    let abbr = funder.abbreviation.to_lowercase();
+    let abbr = name_key(&funder.abbreviation);
     !abbr.is_empty()
         && text
             .split(|c: char| !c.is_alphanumeric())
-            .any(|w| w.to_lowercase() == abbr)
+            .any(|w| name_key(w) == abbr)
 }
 
 /// An ORCID iD in its URL form (`https://orcid.org/0000-0002-1825-0097`),
@@ -223,25 +228,55 @@ mod tests {
             ..Funding::default()
         };
         assert!(names_funder(&by(None, Some(&f.crossref_funder_id)), &f));
-        let bare = f.crossref_funder_id.trim_start_matches("https://doi.org/").to_string();
+        let bare = f
+            .crossref_funder_id
+            .trim_start_matches("https://doi.org/")
+            .to_string();
         assert!(names_funder(&by(None, Some(&bare)), &f));
         assert!(names_funder(&by(None, Some(&f.ror)), &f));
-        assert!(names_funder(&by(Some("Japan Agency for Medical Research and Development"), None), &f));
-        assert!(names_funder(&by(Some("国立研究開発法人日本医療研究開発機構"), None), &f));
+        assert!(names_funder(
+            &by(
+                Some("Japan Agency for Medical Research and Development"),
+                None
+            ),
+            &f
+        ));
+        assert!(names_funder(
+            &by(Some("国立研究開発法人日本医療研究開発機構"), None),
+            &f
+        ));
         assert!(names_funder(&by(Some("AMED"), None), &f));
         assert!(names_funder(&by(Some("日本医療研究開発機構"), None), &f));
         assert!(names_funder(&by(Some("ＡＭＥＤ"), None), &f));
-        assert!(!names_funder(&by(Some("Japan Society for the Promotion of Science"), Some("https://doi.org/10.13039/501100001691")), &f));
+        assert!(!names_funder(
+            &by(
+                Some("Japan Society for the Promotion of Science"),
+                Some("https://doi.org/10.13039/501100001691")
+            ),
+            &f
+        ));
         assert!(!names_funder(&by(Some("Amedical Inc."), None), &f));
     }
 
     #[test]
     fn orcid_and_ror_in_any_written_form() {
-        assert_eq!(normalize_orcid("0000-0002-1825-0097").as_deref(), Some("https://orcid.org/0000-0002-1825-0097"));
-        assert_eq!(normalize_orcid("https://orcid.org/0000-0002-1694-233X").as_deref(), Some("https://orcid.org/0000-0002-1694-233X"));
+        assert_eq!(
+            normalize_orcid("0000-0002-1825-0097").as_deref(),
+            Some("https://orcid.org/0000-0002-1825-0097")
+        );
+        assert_eq!(
+            normalize_orcid("https://orcid.org/0000-0002-1694-233X").as_deref(),
+            Some("https://orcid.org/0000-0002-1694-233X")
+        );
         assert_eq!(normalize_orcid("nope"), None);
-        assert_eq!(normalize_ror("https://ror.org/04ksd4g47").as_deref(), Some("https://ror.org/04ksd4g47"));
-        assert_eq!(normalize_ror("04ksd4g47").as_deref(), Some("https://ror.org/04ksd4g47"));
+        assert_eq!(
+            normalize_ror("https://ror.org/04ksd4g47").as_deref(),
+            Some("https://ror.org/04ksd4g47")
+        );
+        assert_eq!(
+            normalize_ror("04ksd4g47").as_deref(),
+            Some("https://ror.org/04ksd4g47")
+        );
         assert_eq!(normalize_ror("AMED"), None);
     }
 
