@@ -303,9 +303,10 @@ impl Harvester {
             .map(|t| async {
                 let key = t.to_string();
                 let r = if self.state.is_done(&run_id, &key)? {
-                    let mut s = Summary::default();
-                    s.resumed = 1;
-                    Ok(s)
+                    Ok(Summary {
+                        resumed: 1,
+                        ..Summary::default()
+                    })
                 } else {
                     self.stopped()?;
                     self.one(&store, &run_id, t).await
@@ -375,8 +376,10 @@ impl Harvester {
                     .await
             }
             Ok(Fetched::NotModified) => {
-                let mut s = Summary::default();
-                s.unchanged = 1;
+                let s = Summary {
+                    unchanged: 1,
+                    ..Summary::default()
+                };
                 let records: Vec<(String, RecordState)> = known
                     .map(|mut k| {
                         k.checked = chrono::Utc::now();
@@ -617,7 +620,7 @@ impl Harvester {
         let mailto = self.config.contact.as_deref();
         let mut award_texts: Vec<Option<String>> = awards
             .iter()
-            .flat_map(|a| crossref_award_forms(a))
+            .flat_map(crossref_award_forms)
             .map(Some)
             .collect();
         if award_texts.is_empty() {
@@ -1037,7 +1040,7 @@ mod tests {
     #[test]
     fn targets_are_found_in_text() {
         let t = "JGA: https://ddbj.nig.ac.jp/resource/jga-study/JGAS000123 と ｈｕｍ００１４-v2、DOI https://doi.org/10.99999/ABC.1。DRR000001 PRJDB12345, funder 10.13039/100009619";
-        let got: Vec<String> = targets_in(t).iter().map(|t| target_id(t)).collect();
+        let got: Vec<String> = targets_in(t).iter().map(target_id).collect();
         assert_eq!(
             got,
             [

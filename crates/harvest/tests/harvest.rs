@@ -297,7 +297,7 @@ async fn a_funder_search_pages_through_every_source_and_keeps_only_the_funders_r
         return;
     };
     let s = h
-        .funder(&mut store, &[], &[jga_title.clone()])
+        .funder(&mut store, &[], std::slice::from_ref(&jga_title))
         .await
         .unwrap();
     assert!(s.failed.is_empty(), "{s:?}");
