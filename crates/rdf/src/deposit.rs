@@ -17,7 +17,7 @@
 //! d.titles.push(LangText::new("Cohort data", Some("en")));
 //! let p = Provenance { url: "https://api.datacite.org/dois/10.99999/x".into(), retrieved: chrono::Utc::now(), etag: None, content_hash: "abc".into() };
 //! let (graph, quads) = deposit_graph(&d, &p, &base);
-//! assert_eq!(graph.as_str(), "http://localhost:8080/deposit/doi:10.99999%2Fx");
+//! assert_eq!(graph.as_str(), "http://localhost:8080/deposit/doi%3A10.99999%2Fx");
 //! assert!(quads.iter().any(|q| q.object.to_string() == "\"Cohort data\"@en"));
 //! ```
 
