@@ -362,16 +362,8 @@ impl Harvester {
             .map(|k| k.validators.clone());
         match self.client.get(&url, validators.as_ref()).await {
             Ok(Fetched::Body(r)) => {
-                self.state.put_pending(
-                    run,
-                    &Pending {
-                        url: r.url.clone(),
-                        target: Some(target.to_string()),
-                        body: r.body.clone(),
-                        validators: r.validators.clone(),
-                        retrieved: r.retrieved,
-                    },
-                )?;
+                self.state
+                    .put_pending(run, &Pending::of(&r, Some(target.to_string())))?;
                 self.store_record(store, run, target, Got::Body(service, r))
                     .await
             }
@@ -513,16 +505,7 @@ impl Harvester {
     ) -> Result<Summary, HarvestError> {
         let (service, r) = match got {
             Got::Body(s, r) => (s, r),
-            Got::Pending(p) => (
-                service_of_url(&self.config, &p.url),
-                Response {
-                    url: p.url,
-                    status: 200,
-                    body: p.body,
-                    validators: p.validators,
-                    retrieved: p.retrieved,
-                },
-            ),
+            Got::Pending(p) => (service_of_url(&self.config, &p.url), p.into_response()),
         };
         let mut s = Summary {
             fetched: 1,
@@ -696,13 +679,7 @@ impl Harvester {
         let resumed_from = checkpoint.records;
         summary.resumed = resumed_from;
         if let Some(p) = self.state.pending(&run)? {
-            let r = Response {
-                url: p.url,
-                status: 200,
-                body: p.body,
-                validators: p.validators,
-                retrieved: p.retrieved,
-            };
+            let r = p.into_response();
             if !self.page(
                 store,
                 service,
@@ -725,16 +702,7 @@ impl Harvester {
                 .await
             {
                 Ok(Fetched::Body(r)) => {
-                    self.state.put_pending(
-                        &run,
-                        &Pending {
-                            url: r.url.clone(),
-                            target: None,
-                            body: r.body.clone(),
-                            validators: r.validators.clone(),
-                            retrieved: r.retrieved,
-                        },
-                    )?;
+                    self.state.put_pending(&run, &Pending::of(&r, None))?;
                     if !self.page(
                         store,
                         service,

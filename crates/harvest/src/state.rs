@@ -79,6 +79,30 @@ pub struct Pending {
     pub retrieved: chrono::DateTime<chrono::Utc>,
 }
 
+impl Pending {
+    /// A response received for `target` (or a search page), kept until stored.
+    pub fn of(r: &crate::client::Response, target: Option<String>) -> Pending {
+        Pending {
+            url: r.url.clone(),
+            target,
+            body: r.body.clone(),
+            validators: r.validators.clone(),
+            retrieved: r.retrieved,
+        }
+    }
+
+    /// The response it keeps (a 200: only bodies are kept).
+    pub fn into_response(self) -> crate::client::Response {
+        crate::client::Response {
+            url: self.url,
+            status: 200,
+            body: self.body,
+            validators: self.validators,
+            retrieved: self.retrieved,
+        }
+    }
+}
+
 /// A page's validators and what it said, so that a 304 on it still knows
 /// the next page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
