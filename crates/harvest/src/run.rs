@@ -16,7 +16,7 @@ use crate::state::{Checkpoint, PageState, Pending, RecordState, State, Stored};
 use crate::HarvestError;
 use dmpgraph_model::award::AwardNumber;
 use dmpgraph_model::deposit::{Deposit, Source};
-use dmpgraph_model::identity::{normalize_doi, Accession};
+use dmpgraph_model::identity::{normalize_doi, Accession, Identifier};
 use dmpgraph_model::Funder;
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -99,6 +99,9 @@ pub struct Summary {
     pub skipped: u64,
     /// Targets an interrupted run had already done (not asked again).
     pub resumed: u64,
+    /// Searches started again from their first page because the source
+    /// refused the checkpointed cursor (expired).
+    pub restarted: u64,
     /// What failed.
     pub failed: Vec<Failure>,
 }
@@ -112,6 +115,7 @@ impl Summary {
         self.deleted += o.deleted;
         self.skipped += o.skipped;
         self.resumed += o.resumed;
+        self.restarted += o.restarted;
         self.failed.extend(o.failed.iter().cloned());
     }
 
@@ -122,6 +126,15 @@ impl Summary {
             Written::Unchanged => self.unchanged += 1,
         }
     }
+}
+
+/// Whether a search page was refused the way an expired cursor is: 400
+/// (DataCite, Crossref, DDBJ), 404 or 410.
+fn cursor_refused(got: &Result<Fetched, FetchError>) -> bool {
+    matches!(
+        got,
+        Ok(Fetched::Gone(_)) | Err(FetchError::Status { status: 400, .. })
+    )
 }
 
 /// A DOI or an accession to harvest.
@@ -152,45 +165,18 @@ impl std::fmt::Display for Target {
     }
 }
 
-static DOI_IN_TEXT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r#"10\.\d{4,9}/[\x21-\x7E&&[^"'<>]]+"#).expect("valid DOI pattern")
-});
-
-static ACCESSION_IN_TEXT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(
-        r"(?i)(?:^|[^0-9A-Za-z])(JGA[SDCPNXRZ][\s-]?\d{6}|hum[\s-]?\d{4}(?:[.-]v\d+)?|DR[APXRSZ]\d{6,}|PRJDB\d+|SAMD\d+)(?:$|[^0-9A-Za-z])",
-    )
-    .expect("valid accession pattern")
-});
-
 /// Every DOI and accession in a text (a DOI link, a repository URL, a
-/// description), in any written form (full width, `doi:`, a resolver or
-/// archive URL); Funder Registry DOIs (`10.13039/…`) are funders, not works.
+/// description), in any written form: see
+/// [`dmpgraph_model::identity::identifiers_in`].
 pub fn targets_in(text: &str) -> Vec<Target> {
-    use unicode_normalization::UnicodeNormalization;
-    let folded: String = text.nfkc().collect();
-    let mut out = Vec::new();
-    for m in DOI_IN_TEXT.find_iter(&folded) {
-        let doi = m
-            .as_str()
-            .trim_end_matches(['.', ',', ';', ':', ')', ']', '」', '）', '。', '、']);
-        if doi.starts_with("10.13039/") {
-            continue;
-        }
-        if let Some(d) = normalize_doi(doi) {
-            out.push(Target::Doi(d));
-        }
-    }
-    // DOIs' suffixes may hold accession-like text; do not read those twice.
-    let rest = DOI_IN_TEXT.replace_all(&folded, " ");
-    let mut at = 0;
-    while let Some(c) = ACCESSION_IN_TEXT.captures_at(&rest, at) {
-        let m = c.get(1).expect("group 1 always matches");
-        if let Some(a) = Accession::parse(m.as_str()) {
-            out.push(Target::Accession(a));
-        }
-        at = m.end();
-    }
+    let mut out: Vec<Target> = dmpgraph_model::identity::identifiers_in(text)
+        .into_iter()
+        .filter_map(|i| match i {
+            Identifier::Doi(d) => Some(Target::Doi(d)),
+            Identifier::Accession(a) => Some(Target::Accession(a)),
+            Identifier::Other(_) => None,
+        })
+        .collect();
     out.sort();
     out.dedup();
     out
@@ -290,13 +276,17 @@ impl Harvester {
         let done = AtomicU64::new(0);
         let total = targets.len() as u64;
         let label = format!("{} records", targets.len());
-        // A page received and not stored by an interrupted run.
-        if let Some(p) = self.state.pending(&run_id)? {
-            if let Some(t) = p.target.as_deref().and_then(Target::parse) {
-                let s = self
-                    .store_record(&store, &run_id, &t, Got::Pending(p))
-                    .await?;
-                lock(&summary).add(&s);
+        // Records received and not stored by an interrupted run: stored
+        // now, not asked again.
+        for p in self.state.pendings(&run_id)? {
+            match p.target.as_deref().and_then(Target::parse) {
+                Some(t) => {
+                    let s = self
+                        .store_record(&store, &run_id, &t, Got::Pending(p))
+                        .await?;
+                    lock(&summary).add(&s);
+                }
+                None => self.state.drop_pending(&run_id, p.target.as_deref())?,
             }
         }
         let work = futures_util::stream::iter(targets.iter())
@@ -526,7 +516,7 @@ impl Harvester {
             Ok(i) => i,
             Err(e) => {
                 s.failed.push(parse_failure(&key, service, &r.url, &e));
-                self.state.stored(run, &Stored::default())?;
+                self.state.drop_pending(run, Some(&key))?;
                 return Ok(s);
             }
         };
@@ -668,7 +658,7 @@ impl Harvester {
             Some(c) => c,
             None => Checkpoint {
                 label: label.to_string(),
-                next: Some(first),
+                next: Some(first.clone()),
                 pages: 0,
                 records: 0,
                 started: chrono::Utc::now(),
@@ -693,14 +683,28 @@ impl Harvester {
                 return Ok(summary);
             }
         }
+        let mut restarted = false;
         while let Some(url) = checkpoint.next.clone() {
             self.stopped()?;
             let known = self.state.page(&url)?;
-            match self
+            let got = self
                 .client
                 .get(&url, known.as_ref().map(|k| &k.validators))
-                .await
-            {
+                .await;
+            if url != first && !restarted && cursor_refused(&got) {
+                // Cursors expire (Crossref's after five minutes unused):
+                // a refused one restarts the search from its first page,
+                // once; what is stored already comes back unchanged.
+                tracing::warn!(
+                    url,
+                    "the source refused the checkpointed page (an expired cursor); restarting from the first page"
+                );
+                restarted = true;
+                checkpoint.next = Some(first.clone());
+                summary.restarted += 1;
+                continue;
+            }
+            match got {
                 Ok(Fetched::Body(r)) => {
                     self.state.put_pending(&run, &Pending::of(&r, None))?;
                     if !self.page(

@@ -21,6 +21,7 @@ mod catalog;
 mod date;
 pub mod deposit;
 mod field;
+pub mod funding;
 pub mod identity;
 mod text;
 mod validate;
