@@ -167,6 +167,20 @@ pub enum Command {
     /// 130 when interrupted (run the same command again to resume).
     #[command(subcommand)]
     Harvest(HarvestCommand),
+    /// Link each planned dataset (a plan's entry) to what was deposited:
+    /// run the linker, list its links, accept or reject them.
+    ///
+    /// Links scoring at least `[link] accept_at` are accepted automatically;
+    /// the others wait for a curator, whose decision survives every later
+    /// run. With `dmpgraph serve` running on the store, the server writes.
+    ///
+    /// Exit status: 0 on success, 1 when a link changed meanwhile or names
+    /// nothing, 2 on a usage or store error.
+    #[command(subcommand)]
+    Link(LinkCommand),
+    /// Reports over the store.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Run a SPARQL query over the public store and print the answer.
     ///
     /// Exit status: 0 on an answer, 1 when the query is refused or fails,
@@ -383,4 +397,115 @@ impl HarvestCommand {
             | HarvestCommand::Referenced { args } => args,
         }
     }
+}
+
+/// Options of every `link` command.
+#[derive(Debug, Args, Clone)]
+pub struct LinkArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The configuration file (catalog.toml's shape, with a `[link]` table:
+    /// `accept_at`, `propose_at`); default: the built-in one.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Base IRI of record IRIs (where `dmpgraph serve` will answer).
+    #[arg(
+        long,
+        value_name = "IRI",
+        env = "DMPGRAPH_BASE_IRI",
+        default_value = "http://localhost:8080/"
+    )]
+    pub base_iri: String,
+}
+
+/// A listing's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    /// A table for people.
+    Table,
+    /// JSON.
+    Json,
+    /// CSV (UTF-8 with a byte-order mark, for Excel).
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LinkCommand {
+    /// Propose links for every stored plan and deposit; re-runnable: what
+    /// did not change is not written again, curators' decisions stay.
+    Run {
+        #[command(flatten)]
+        args: LinkArgs,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the links.
+    List {
+        #[command(flatten)]
+        args: LinkArgs,
+        /// Only this plan's (its 課題管理番号).
+        #[arg(long, value_name = "ID")]
+        dmp: Option<String>,
+        /// Only links with this status.
+        #[arg(long, value_parser = ["proposed", "accepted", "rejected"])]
+        status: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Accept a link (a curator's decision).
+    Accept {
+        #[command(flatten)]
+        args: LinkArgs,
+        /// The link's id (`link:…`, from `link list`).
+        #[arg(value_name = "LINK-ID")]
+        id: String,
+        /// Why.
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Reject a link (a curator's decision).
+    Reject {
+        #[command(flatten)]
+        args: LinkArgs,
+        /// The link's id (`link:…`, from `link list`).
+        #[arg(value_name = "LINK-ID")]
+        id: String,
+        /// Why.
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+}
+
+impl LinkCommand {
+    /// The options every link command has.
+    pub fn args(&self) -> &LinkArgs {
+        match self {
+            LinkCommand::Run { args, .. }
+            | LinkCommand::List { args, .. }
+            | LinkCommand::Accept { args, .. }
+            | LinkCommand::Reject { args, .. } => args,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// AMED's deposit report: per planned dataset, the sharing method and
+    /// date planned, the deadline AMED's rule gives (制限共有 moves to
+    /// publication within two years of the project's end), the accepted
+    /// deposits with their access, and a status (deposited as planned,
+    /// late, with other access, not yet due, overdue, not applicable);
+    /// totals per programme and institution.
+    Deposits {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+        /// The day the report is made as of (YYYY-MM-DD; default today).
+        #[arg(long, value_name = "DATE")]
+        today: Option<chrono::NaiveDate>,
+    },
 }

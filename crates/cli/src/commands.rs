@@ -89,6 +89,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Delete { store, json, ids } => delete(&store.store, json, &ids),
         Command::Export(command) => export::run(command),
         Command::Harvest(command) => harvest::run(command),
+        Command::Link(command) => crate::linking::run(command),
+        Command::Report(command) => crate::linking::report(command),
         Command::Fields { write_readme } => fields(write_readme.as_deref()),
         Command::Query {
             store,

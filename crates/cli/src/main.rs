@@ -4,6 +4,7 @@ mod args;
 mod commands;
 mod export;
 mod harvest;
+mod linking;
 mod report;
 mod serve;
 

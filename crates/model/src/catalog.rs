@@ -28,10 +28,13 @@ pub struct CatalogConfig {
     /// `[sources.*]`: read by the harvest, not by the catalog.
     #[serde(default)]
     pub sources: Elsewhere,
+    /// `[link]`: read by the linker, not by the catalog.
+    #[serde(default)]
+    pub link: Elsewhere,
 }
 
 /// A table of the configuration file that another part of dmpgraph reads
-/// (the harvest's `[harvest]` and `[sources.*]`).
+/// (the harvest's `[harvest]` and `[sources.*]`, the linker's `[link]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Elsewhere;
 

@@ -31,6 +31,7 @@ pub mod catalog;
 pub mod export;
 pub mod harvest;
 pub mod ingest;
+pub mod link;
 pub mod read;
 pub mod records;
 pub mod show;

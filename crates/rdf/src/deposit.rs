@@ -30,6 +30,23 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
+/// The property of a deposit record's graph that holds the deposit as
+/// mapped (`rdf:JSON`), read back by [`deposit_document`].
+pub const DEPOSIT_DOCUMENT: &str = "https://w3id.org/dmpgraph/ns#depositDocument";
+
+const RDF_JSON: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON";
+
+/// The deposit a record's graph holds (see [`DEPOSIT_DOCUMENT`]); `None`
+/// when it holds none (a graph written before it was kept).
+pub fn deposit_document(quads: &[Quad]) -> Option<Result<Deposit, serde_json::Error>> {
+    quads.iter().find_map(|q| match &q.object {
+        Term::Literal(l) if q.predicate.as_str() == DEPOSIT_DOCUMENT => {
+            Some(serde_json::from_str(l.value()))
+        }
+        _ => None,
+    })
+}
+
 /// The crosswalks shipped with dmpgraph.
 pub const BUILTIN_DEPOSIT_TOML: &str = include_str!("../../../mappings/deposit.toml");
 
@@ -259,6 +276,15 @@ pub fn deposit_graph(d: &Deposit, p: &Provenance, base: &Base) -> (NamedNode, Ve
         iri(DMPG, "contentHash"),
         Literal::new_simple_literal(format!("sha256:{}", p.content_hash)).into(),
     );
+    // The deposit as mapped, for the linker (which reads deposits back
+    // without inverting this mapping); public, as the rest.
+    if let Ok(json) = serde_json::to_string(d) {
+        add(
+            &graph,
+            NamedNode::new_unchecked(DEPOSIT_DOCUMENT),
+            Literal::new_typed_literal(json, NamedNode::new_unchecked(RDF_JSON)).into(),
+        );
+    }
 
     // Identifiers: the record's own (bare DOI or accession), then the others.
     let own = match &d.id {

@@ -20,6 +20,7 @@
 //! ```
 
 pub mod deposit;
+pub mod link;
 mod madmp;
 mod mapping;
 
@@ -78,6 +79,10 @@ impl Base {
     /// and the two records must not share a graph).
     pub fn deposit_iri(&self, id: &str) -> NamedNode {
         NamedNode::new_unchecked(format!("{}deposit/{}", self.0, iri_segment(id)))
+    }
+    /// The graph IRI of a link record (`{base}link/{id}`).
+    pub fn link_iri(&self, id: &str) -> NamedNode {
+        NamedNode::new_unchecked(format!("{}link/{}", self.0, iri_segment(id)))
     }
     /// The base a record graph IRI (`{base}record/{id}`) was minted under:
     /// what precedes its first `record/`.

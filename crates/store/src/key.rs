@@ -136,6 +136,8 @@ pub enum SourceFormat {
     /// A repository's or DOI registry's record, harvested (DataCite,
     /// Crossref, JaLC, DDBJ).
     Harvest,
+    /// Made by dmpgraph's linker (or a curator's decision on its link).
+    Linker,
 }
 
 impl SourceFormat {
@@ -147,6 +149,7 @@ impl SourceFormat {
             SourceFormat::Config => "config",
             SourceFormat::Ontology => "ontology",
             SourceFormat::Harvest => "harvest",
+            SourceFormat::Linker => "linker",
         }
     }
 }

@@ -1,0 +1,304 @@
+//! Links between planned datasets and deposits, in the store: a linking
+//! run over what the store holds, curators' decisions, listings. Each link
+//! is a [`RecordKind::Link`] record (public: its evidence quotes only the
+//! public side of a plan), written through the writer like any record, so
+//! linking and curation work while a server serves.
+//!
+//! Concurrency: a run replaces a link only if it is still the one the run
+//! read (`If-Match` on its hash) and creates one only if none exists; a
+//! curator's decision is written the same way. Of two writers, one wins;
+//! the other is told the link changed meanwhile and loses nothing.
+
+use crate::catalog::Catalog;
+use crate::ingest::Sink;
+use crate::PipelineError;
+use chrono::{DateTime, Utc};
+use dmpgraph_link::text::Glossary;
+use dmpgraph_link::{Decider, Inputs, Link, LinkConfig, Status};
+use dmpgraph_model::deposit::Deposit;
+use dmpgraph_model::{Dmp, Funder};
+use dmpgraph_rdf::link::{link_document, link_graph};
+use dmpgraph_rdf::Base;
+use dmpgraph_store::{
+    default_sets, Change, Condition, Delete, RecordEntry, RecordKey, RecordKind, RecordWrite,
+    SourceFormat, WriteOutcome,
+};
+use std::collections::{BTreeMap, HashMap};
+
+/// The key of a link's record.
+pub fn link_key(id: &str) -> RecordKey {
+    RecordKey::new(RecordKind::Link, id)
+}
+
+/// A link as the store takes it.
+pub fn link_write(link: &Link, base: &Base, conditions: Vec<Condition>) -> RecordWrite {
+    let (graph, public) = link_graph(link, base);
+    let mut sets = default_sets(RecordKind::Link, SourceFormat::Linker);
+    sets.push(format!("link:{}", link.status.as_str()));
+    RecordWrite {
+        key: link_key(&link.id),
+        graph,
+        public,
+        private: Vec::new(),
+        format: SourceFormat::Linker,
+        base_iri: Some(base.as_str().to_string()),
+        sets,
+        version: None,
+        source: None,
+        title: Some(format!("{} → {}", link.entry, link.deposit)),
+        datasets: None,
+        madmp_version: None,
+        conditions,
+    }
+}
+
+/// What the store holds for linking: plans (their public side), deposits,
+/// and the links made so far with their registry entries.
+pub struct Stored {
+    /// The plans.
+    pub plans: Vec<Dmp>,
+    /// The deposits.
+    pub deposits: Vec<Deposit>,
+    /// The links, with the hash each was read at.
+    pub links: Vec<(Link, String)>,
+    /// Records that could not be read back (key and reason); left out.
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// Reads plans, deposits and links from the store.
+pub fn load(catalog: &dyn Catalog) -> Result<Stored, PipelineError> {
+    let mut out = Stored {
+        plans: Vec::new(),
+        deposits: Vec::new(),
+        links: Vec::new(),
+        unreadable: Vec::new(),
+    };
+    for entry in catalog.records()? {
+        if entry.is_deleted() {
+            continue;
+        }
+        match entry.kind() {
+            RecordKind::Dmp => match plan_of(catalog, &entry) {
+                Ok(p) => out.plans.push(p),
+                Err(e) => out.unreadable.push((entry.key.to_string(), e)),
+            },
+            RecordKind::Deposit => {
+                let quads = catalog.public_graph(&entry.graph)?;
+                match dmpgraph_rdf::deposit::deposit_document(&quads) {
+                    Some(Ok(d)) => out.deposits.push(d),
+                    Some(Err(e)) => out.unreadable.push((entry.key.to_string(), e.to_string())),
+                    None => out.unreadable.push((
+                        entry.key.to_string(),
+                        "harvested before deposits kept their document; harvest it again".into(),
+                    )),
+                }
+            }
+            RecordKind::Link => {
+                let quads = catalog.public_graph(&entry.graph)?;
+                match link_document(&quads) {
+                    Some(Ok(l)) => out.links.push((l, entry.public_hash.clone())),
+                    Some(Err(e)) => out.unreadable.push((entry.key.to_string(), e.to_string())),
+                    None => out
+                        .unreadable
+                        .push((entry.key.to_string(), "no link document".into())),
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// A plan's public side as the model has it (the linker sees no private
+/// field, so no link's evidence can quote one).
+fn plan_of(catalog: &dyn Catalog, entry: &RecordEntry) -> Result<Dmp, String> {
+    let quads = catalog.public_graph(&entry.graph).map_err(|e| e.to_string())?;
+    let base = Base::of_record(&entry.graph)?;
+    let mut dmp = dmpgraph_rdf::graphs_to_dmp(&quads, &base).map_err(|e| e.to_string())?;
+    if dmp.project.grant_number.trim().is_empty() {
+        dmp.project.grant_number = entry.key.id.clone();
+    }
+    Ok(dmp)
+}
+
+/// What a linking run did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RunSummary {
+    /// Plans, dataset entries and deposits looked at.
+    pub plans: usize,
+    /// Dataset entries.
+    pub entries: usize,
+    /// Deposits.
+    pub deposits: usize,
+    /// Links now, by status.
+    pub by_status: BTreeMap<String, usize>,
+    /// Links now, by method.
+    pub by_method: BTreeMap<String, usize>,
+    /// Links written new.
+    pub new: usize,
+    /// Links whose score, evidence or status changed.
+    pub changed: usize,
+    /// Links as they were.
+    pub unchanged: usize,
+    /// System links no longer proposed, deleted (tombstones).
+    pub removed: usize,
+    /// Links another writer changed while the run ran (left as they are;
+    /// run again).
+    pub conflicts: Vec<String>,
+    /// Records that could not be read back.
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// One linking run over the store: proposes, decides against the stored
+/// links (curators' decisions survive), writes only what changed.
+pub fn run(
+    catalog: &dyn Catalog,
+    sink: &mut dyn Sink,
+    funder: &Funder,
+    glossary: &Glossary,
+    config: &LinkConfig,
+    base: &Base,
+    now: DateTime<Utc>,
+) -> Result<RunSummary, PipelineError> {
+    let stored = load(catalog)?;
+    let previous: Vec<Link> = stored.links.iter().map(|(l, _)| l.clone()).collect();
+    let hashes: HashMap<&str, &str> = stored
+        .links
+        .iter()
+        .map(|(l, h)| (l.id.as_str(), h.as_str()))
+        .collect();
+    let inputs = Inputs {
+        plans: &stored.plans,
+        deposits: &stored.deposits,
+        funder,
+    };
+    let links = dmpgraph_link::run(&inputs, glossary, &previous, config, now);
+    let mut summary = RunSummary {
+        plans: stored.plans.len(),
+        entries: stored.plans.iter().map(|p| p.datasets.len()).sum(),
+        deposits: stored.deposits.len(),
+        unreadable: stored.unreadable.clone(),
+        ..RunSummary::default()
+    };
+    let before: HashMap<&str, &Link> = previous.iter().map(|l| (l.id.as_str(), l)).collect();
+    let mut changes = Vec::new();
+    let mut ids = Vec::new();
+    for l in &links {
+        *summary.by_status.entry(l.status.as_str().into()).or_default() += 1;
+        *summary.by_method.entry(l.method.as_str().into()).or_default() += 1;
+        match before.get(l.id.as_str()) {
+            Some(old) if *old == l => summary.unchanged += 1,
+            Some(_) => {
+                let cond = hashes
+                    .get(l.id.as_str())
+                    .map(|h| vec![Condition::IfMatch((*h).to_string())])
+                    .unwrap_or_default();
+                changes.push(Change::Put(link_write(l, base, cond)));
+                ids.push((l.id.clone(), false));
+            }
+            None => {
+                changes.push(Change::Put(link_write(l, base, vec![Condition::MustNotExist])));
+                ids.push((l.id.clone(), true));
+            }
+        }
+    }
+    let now_ids: std::collections::HashSet<&str> = links.iter().map(|l| l.id.as_str()).collect();
+    for old in &previous {
+        if !now_ids.contains(old.id.as_str()) {
+            let cond = hashes
+                .get(old.id.as_str())
+                .map(|h| vec![Condition::IfMatch((*h).to_string())])
+                .unwrap_or_default();
+            changes.push(Change::Delete(Delete {
+                key: link_key(&old.id),
+                conditions: cond,
+            }));
+            ids.push((old.id.clone(), false));
+        }
+    }
+    if changes.is_empty() {
+        return Ok(summary);
+    }
+    let outcomes = sink.write(changes)?;
+    for ((id, _), o) in ids.into_iter().zip(outcomes) {
+        match o {
+            WriteOutcome::Created { .. } | WriteOutcome::Revived { .. } => summary.new += 1,
+            WriteOutcome::Updated { .. } => summary.changed += 1,
+            WriteOutcome::Unchanged => summary.unchanged += 1,
+            WriteOutcome::Deleted { .. } => summary.removed += 1,
+            _ => summary.conflicts.push(id),
+        }
+    }
+    Ok(summary)
+}
+
+/// A curator's decision could not be recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum DecisionError {
+    /// No such link.
+    #[error("no link {id} in the store (see `dmpgraph link list`)")]
+    NoLink {
+        /// The id asked.
+        id: String,
+    },
+    /// Another writer changed the link first.
+    #[error("link {id} changed while the decision was being written; nothing was written, decide again")]
+    Changed {
+        /// The link.
+        id: String,
+    },
+    /// The store.
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+}
+
+/// Records a curator's decision (accept or reject) on a link, with a note.
+pub fn decide(
+    catalog: &dyn Catalog,
+    sink: &mut dyn Sink,
+    base: &Base,
+    id: &str,
+    status: Status,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Link, DecisionError> {
+    let key = link_key(id);
+    let entry = catalog
+        .record(&key)?
+        .filter(|e| !e.is_deleted())
+        .ok_or_else(|| DecisionError::NoLink { id: id.to_string() })?;
+    let quads = catalog.public_graph(&entry.graph)?;
+    let mut link = match link_document(&quads) {
+        Some(Ok(l)) => l,
+        _ => return Err(DecisionError::NoLink { id: id.to_string() }),
+    };
+    link.status = status;
+    link.decided_by = Decider::Curator;
+    link.made = now;
+    if let Some(n) = note {
+        link.note = Some(n.to_string());
+    }
+    let write = link_write(&link, base, vec![Condition::IfMatch(entry.public_hash.clone())]);
+    match sink.write(vec![Change::Put(write)])?.first() {
+        Some(WriteOutcome::Updated { .. } | WriteOutcome::Unchanged) => Ok(link),
+        _ => Err(DecisionError::Changed { id: id.to_string() }),
+    }
+}
+
+/// The stored links, filtered by plan and status, sorted by entry.
+pub fn list(
+    catalog: &dyn Catalog,
+    plan: Option<&str>,
+    status: Option<Status>,
+) -> Result<Vec<Link>, PipelineError> {
+    let stored = load(catalog)?;
+    let mut links: Vec<Link> = stored
+        .links
+        .into_iter()
+        .map(|(l, _)| l)
+        .filter(|l| plan.is_none_or(|p| l.entry.plan == p.trim()))
+        .filter(|l| status.is_none_or(|s| l.status == s))
+        .collect();
+    links.sort_by(|a, b| a.entry.cmp(&b.entry).then(a.deposit.cmp(&b.deposit)));
+    Ok(links)
+}
