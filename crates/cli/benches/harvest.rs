@@ -2,7 +2,8 @@
 //! 127.0.0.1, the services' real shapes), one command, two figures:
 //!
 //! 1. **Politeness**: `--requests` (default 600) DOIs harvested from one
-//!    host limited to `--rate` requests per second (default 50): the rate
+//!    host limited to `--rate` requests per second (default 50), each DOI
+//!    a registry look-up and a record, both asked of that host: the rate
 //!    the server saw, against the configured one (target ≥ 95 %), and the
 //!    violations (any second holding more than rate + burst requests;
 //!    target 0).
@@ -85,11 +86,10 @@ fn main() {
         .block_on(h.records(&mut Null, "bench", &targets))
         .unwrap();
     assert_eq!(s.failed.len(), 0, "{:?}", s.failed.first());
-    let mut t: Vec<f64> = server
-        .log_for("/datacite/dois/")
-        .iter()
-        .map(|l| l.t_ms)
-        .collect();
+    // The limit is the host's: every request it saw counts, the registry
+    // look-ups (doi.org's, served by the same host here) with the records.
+    let records_asked = server.log_for("/datacite/dois/").len();
+    let mut t: Vec<f64> = server.log().iter().map(|l| l.t_ms).collect();
     t.sort_by(f64::total_cmp);
     let achieved = (t.len() - 1) as f64 / ((t[t.len() - 1] - t[0]) / 1000.0);
     let limit = rate as usize + 1; // the rate plus a burst of one
@@ -98,7 +98,7 @@ fn main() {
         .filter(|w| w[limit] - w[0] < 1000.0)
         .count();
     println!(
-        "politeness: {} requests to one host limited to {rate}/s: achieved {achieved:.2}/s = {:.1} % of the allowed rate, {violations} violations",
+        "politeness: {} requests ({records_asked} records and their registry look-ups) to one host limited to {rate}/s: achieved {achieved:.2}/s = {:.1} % of the allowed rate, {violations} violations",
         t.len(),
         100.0 * achieved / rate as f64
     );

@@ -228,6 +228,12 @@ fn print_summary(s: &Summary, json: bool) -> anyhow::Result<()> {
         s.resumed,
         s.failed.len()
     );
+    if s.restarted > 0 {
+        println!(
+            "restarted {} search(es) from the first page: the source refused a checkpointed cursor (expired)",
+            s.restarted
+        );
+    }
     for f in &s.failed {
         match &f.url {
             Some(u) => println!("failed: {} ({}, {u}): {}", f.target, f.source, f.reason),

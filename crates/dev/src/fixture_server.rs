@@ -50,6 +50,7 @@
 //!   `delay` (`ms`), `truncate`, `malformed`, `hold` → 204
 //! - `DELETE /_control/faults`: drops the faults not yet used up → 204
 //! - `POST /_control/release`: answers every held request → 204
+//! - `POST /_control/expire-cursors`: every cursor issued so far is refused from now on (the service's own 400), as an expired one is → 204
 //! - `GET /_control/held` → `{"held": N}`, the requests held now
 //! - `GET /_control/log[?prefix=/crossref]` → a JSON array of [`Logged`];
 //!   `DELETE /_control/log` empties it
@@ -78,7 +79,7 @@ use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -1194,6 +1195,10 @@ struct State {
     log_file: Option<Mutex<std::fs::File>>,
     release: tokio::sync::watch::Sender<u64>,
     held: AtomicUsize,
+    /// Cursors carry the epoch they were issued in; [`FixtureServer::expire_cursors`]
+    /// moves it on, and older cursors are refused (as the services refuse
+    /// expired ones).
+    cursor_epoch: AtomicU64,
     started: Instant,
     started_at: SystemTime,
     origin: String,
@@ -1324,6 +1329,7 @@ impl FixtureServer {
             log_file,
             release: tokio::sync::watch::Sender::new(0),
             held: AtomicUsize::new(0),
+            cursor_epoch: AtomicU64::new(0),
             started: Instant::now(),
             started_at: SystemTime::now(),
             origin: format!("http://{addr}"),
@@ -1373,6 +1379,12 @@ impl FixtureServer {
     /// normal answer). Later `Hold` faults hold again.
     pub fn release(&self) {
         self.state.release.send_modify(|g| *g += 1);
+    }
+
+    /// Expires every cursor issued so far (DataCite's, Crossref's, DDBJ's):
+    /// asked again, they are refused with the service's own 400.
+    pub fn expire_cursors(&self) {
+        self.state.cursor_epoch.fetch_add(1, Ordering::SeqCst);
     }
 
     /// How many requests are held now.
@@ -1712,14 +1724,21 @@ fn decode(text: &str) -> String {
         .into_owned()
 }
 
-fn encode_cursor(offset: usize, extra: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("o:{offset}:{extra}"))
+fn encode_cursor(state: &State, offset: usize, extra: &str) -> String {
+    let epoch = state.cursor_epoch.load(Ordering::SeqCst);
+    URL_SAFE_NO_PAD.encode(format!("o:{epoch}:{offset}:{extra}"))
 }
 
-fn decode_cursor(cursor: &str) -> Option<(usize, String)> {
+/// A cursor's offset and extra, `None` when it is not one of ours or was
+/// issued before the cursors last expired.
+fn decode_cursor(state: &State, cursor: &str) -> Option<(usize, String)> {
     let text =
         String::from_utf8(URL_SAFE_NO_PAD.decode(cursor.trim_end_matches('=')).ok()?).ok()?;
     let rest = text.strip_prefix("o:")?;
+    let (epoch, rest) = rest.split_once(':')?;
+    if epoch.parse::<u64>().ok()? != state.cursor_epoch.load(Ordering::SeqCst) {
+        return None;
+    }
     let (offset, extra) = rest.split_once(':')?;
     Some((offset.parse().ok()?, extra.to_owned()))
 }
@@ -1847,7 +1866,7 @@ fn datacite(state: &State, live: &Live, rest: &str, query: &str) -> Answer {
     };
     let (offset, cursor) = match param(&ps, "page[cursor]") {
         Some("1") | Some("") => (0, true),
-        Some(c) => match decode_cursor(c) {
+        Some(c) => match decode_cursor(state, c) {
             Some((o, _)) => (o, true),
             None => return datacite_error(400, "Invalid page[cursor]"),
         },
@@ -1875,7 +1894,7 @@ fn datacite(state: &State, live: &Live, rest: &str, query: &str) -> Answer {
             }
         }
         if cursor {
-            next.append_pair("page[cursor]", &encode_cursor(offset + items.len(), ""));
+            next.append_pair("page[cursor]", &encode_cursor(state, offset + items.len(), ""));
         } else {
             next.append_pair("page[number]", &(this_page + 1).to_string());
         }
@@ -1960,7 +1979,7 @@ fn crossref_answer(state: &State, live: &Live, rest: &str, query: &str) -> Answe
     };
     let (offset, cursor) = match param(&ps, "cursor") {
         Some("*") => (0, true),
-        Some(c) => match decode_cursor(c) {
+        Some(c) => match decode_cursor(state, c) {
             Some((o, _)) => (o, true),
             None => {
                 return crossref_invalid("cursor-not-valid", c, "Cursor specified is not valid.")
@@ -1984,7 +2003,7 @@ fn crossref_answer(state: &State, live: &Live, rest: &str, query: &str) -> Answe
         br#"{"status":"ok","message-type":"work-list","message-version":"1.0.0","message":{"facets":{},"#,
     );
     if cursor {
-        let next = encode_cursor(offset + items.len(), "");
+        let next = encode_cursor(state, offset + items.len(), "");
         body.extend_from_slice(format!("\"next-cursor\":\"{next}\",").as_bytes());
     }
     body.extend_from_slice(format!("\"total-results\":{total},\"items\":").as_bytes());
@@ -2175,7 +2194,7 @@ fn ddbj(state: &State, live: &Live, path: &str, rest: &str, query: &str) -> Answ
                 path,
             );
         }
-        match decode_cursor(cursor) {
+        match decode_cursor(state, cursor) {
             Some((o, g)) => (None, o, g),
             None => return problem(400, "Bad Request", "Invalid cursor token.", path),
         }
@@ -2214,7 +2233,7 @@ fn ddbj(state: &State, live: &Live, path: &str, rest: &str, query: &str) -> Answ
     let keep = |r: &Record| grant.is_empty() || r.grant_titles.iter().any(|t| t.contains(&grant));
     let (total, items) = page(entries.iter(), gone, keep, offset, per_page);
     let has_next = offset + items.len() < total;
-    let next_cursor = has_next.then(|| encode_cursor(offset + items.len(), &grant));
+    let next_cursor = has_next.then(|| encode_cursor(state, offset + items.len(), &grant));
     let mut body = Vec::with_capacity(items.iter().map(|r| r.body.len() + 1).sum::<usize>() + 256);
     body.extend_from_slice(b"{\"pagination\":");
     let pagination = json!({
@@ -2297,6 +2316,10 @@ async fn control(state: &Arc<State>, req: Request) -> Response {
             }
             (Method::POST, "/release") => {
                 state.release.send_modify(|g| *g += 1);
+                done()
+            }
+            (Method::POST, "/expire-cursors") => {
+                state.cursor_epoch.fetch_add(1, Ordering::SeqCst);
                 done()
             }
             (Method::GET, "/held") => json_response(&json!({"held": state.held.load(Ordering::SeqCst)})),

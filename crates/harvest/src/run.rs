@@ -99,6 +99,9 @@ pub struct Summary {
     pub skipped: u64,
     /// Targets an interrupted run had already done (not asked again).
     pub resumed: u64,
+    /// Searches started again from their first page because the source
+    /// refused the checkpointed cursor (expired).
+    pub restarted: u64,
     /// What failed.
     pub failed: Vec<Failure>,
 }
@@ -112,6 +115,7 @@ impl Summary {
         self.deleted += o.deleted;
         self.skipped += o.skipped;
         self.resumed += o.resumed;
+        self.restarted += o.restarted;
         self.failed.extend(o.failed.iter().cloned());
     }
 
@@ -122,6 +126,15 @@ impl Summary {
             Written::Unchanged => self.unchanged += 1,
         }
     }
+}
+
+/// Whether a search page was refused the way an expired cursor is: 400
+/// (DataCite, Crossref, DDBJ), 404 or 410.
+fn cursor_refused(got: &Result<Fetched, FetchError>) -> bool {
+    matches!(
+        got,
+        Ok(Fetched::Gone(_)) | Err(FetchError::Status { status: 400, .. })
+    )
 }
 
 /// A DOI or an accession to harvest.
@@ -290,13 +303,17 @@ impl Harvester {
         let done = AtomicU64::new(0);
         let total = targets.len() as u64;
         let label = format!("{} records", targets.len());
-        // A page received and not stored by an interrupted run.
-        if let Some(p) = self.state.pending(&run_id)? {
-            if let Some(t) = p.target.as_deref().and_then(Target::parse) {
-                let s = self
-                    .store_record(&store, &run_id, &t, Got::Pending(p))
-                    .await?;
-                lock(&summary).add(&s);
+        // Records received and not stored by an interrupted run: stored
+        // now, not asked again.
+        for p in self.state.pendings(&run_id)? {
+            match p.target.as_deref().and_then(Target::parse) {
+                Some(t) => {
+                    let s = self
+                        .store_record(&store, &run_id, &t, Got::Pending(p))
+                        .await?;
+                    lock(&summary).add(&s);
+                }
+                None => self.state.drop_pending(&run_id, p.target.as_deref())?,
             }
         }
         let work = futures_util::stream::iter(targets.iter())
@@ -526,7 +543,7 @@ impl Harvester {
             Ok(i) => i,
             Err(e) => {
                 s.failed.push(parse_failure(&key, service, &r.url, &e));
-                self.state.stored(run, &Stored::default())?;
+                self.state.drop_pending(run, Some(&key))?;
                 return Ok(s);
             }
         };
@@ -668,7 +685,7 @@ impl Harvester {
             Some(c) => c,
             None => Checkpoint {
                 label: label.to_string(),
-                next: Some(first),
+                next: Some(first.clone()),
                 pages: 0,
                 records: 0,
                 started: chrono::Utc::now(),
@@ -693,14 +710,28 @@ impl Harvester {
                 return Ok(summary);
             }
         }
+        let mut restarted = false;
         while let Some(url) = checkpoint.next.clone() {
             self.stopped()?;
             let known = self.state.page(&url)?;
-            match self
+            let got = self
                 .client
                 .get(&url, known.as_ref().map(|k| &k.validators))
-                .await
-            {
+                .await;
+            if url != first && !restarted && cursor_refused(&got) {
+                // Cursors expire (Crossref's after five minutes unused):
+                // a refused one restarts the search from its first page,
+                // once; what is stored already comes back unchanged.
+                tracing::warn!(
+                    url,
+                    "the source refused the checkpointed page (an expired cursor); restarting from the first page"
+                );
+                restarted = true;
+                checkpoint.next = Some(first.clone());
+                summary.restarted += 1;
+                continue;
+            }
+            match got {
                 Ok(Fetched::Body(r)) => {
                     self.state.put_pending(&run, &Pending::of(&r, None))?;
                     if !self.page(

@@ -258,7 +258,10 @@ impl State {
     pub fn finish(&self, run: &str) -> Result<(), HarvestError> {
         self.write(|w| {
             w.open_table(RUNS)?.remove(run)?;
-            w.open_table(PENDING)?.remove(run)?;
+            let mut pending = w.open_table(PENDING)?;
+            pending.remove(run)?;
+            let (from, to) = pending_range(run);
+            pending.retain_in(from.as_str()..to.as_str(), |_, _| false)?;
             let mut done = w.open_table(DONE)?;
             let keys: Vec<String> = done
                 .range((run, "")..)?
@@ -301,17 +304,49 @@ impl State {
         go().map_err(|e| HarvestError::state(&self.path, e))
     }
 
-    /// The page a run received and has not stored.
+    /// The page a search run received and has not stored.
     pub fn pending(&self, run: &str) -> Result<Option<Pending>, HarvestError> {
         self.read_json(PENDING, run)
     }
 
-    /// Keeps a page received, before it is stored.
+    /// The records a single-record run received and has not stored: one
+    /// per target, as several are asked at once.
+    pub fn pendings(&self, run: &str) -> Result<Vec<Pending>, HarvestError> {
+        let (from, to) = pending_range(run);
+        let go = || -> Result<Vec<Vec<u8>>, redb::Error> {
+            let r = self.db.begin_read()?;
+            let t = r.open_table(PENDING)?;
+            t.range(from.as_str()..to.as_str())?
+                .map(|e| e.map(|(_, v)| v.value().to_vec()).map_err(redb::Error::from))
+                .collect()
+        };
+        go().map_err(|e| HarvestError::state(&self.path, e))?
+            .iter()
+            .map(|b| {
+                serde_json::from_slice(b)
+                    .map_err(|e| HarvestError::state(&self.path, std::io::Error::other(e)))
+            })
+            .collect()
+    }
+
+    /// Keeps a page or a record received, before it is stored (a record
+    /// under its target, a page under the run).
     pub fn put_pending(&self, run: &str, p: &Pending) -> Result<(), HarvestError> {
         let bytes = serde_json::to_vec(p)
             .map_err(|e| HarvestError::state(&self.path, std::io::Error::other(e)))?;
+        let key = pending_key(run, p.target.as_deref());
         self.write(|w| {
-            w.open_table(PENDING)?.insert(run, bytes.as_slice())?;
+            w.open_table(PENDING)?.insert(key.as_str(), bytes.as_slice())?;
+            Ok(())
+        })
+    }
+
+    /// Forgets what was received for a target (or a search page) and did
+    /// not parse: nothing of it is stored, and resuming asks again.
+    pub fn drop_pending(&self, run: &str, target: Option<&str>) -> Result<(), HarvestError> {
+        let key = pending_key(run, target);
+        self.write(|w| {
+            w.open_table(PENDING)?.remove(key.as_str())?;
             Ok(())
         })
     }
@@ -343,10 +378,27 @@ impl State {
             if let Some(t) = step.target {
                 w.open_table(DONE)?.insert((run, t), ())?;
             }
-            w.open_table(PENDING)?.remove(run)?;
+            w.open_table(PENDING)?
+                .remove(pending_key(run, step.target).as_str())?;
             Ok(())
         })
     }
+}
+
+/// Separates a run from a target in the pending table's keys.
+const TARGET_SEP: char = '\u{1f}';
+
+/// The pending key of a run's page (`target` none) or of a target's record.
+fn pending_key(run: &str, target: Option<&str>) -> String {
+    match target {
+        Some(t) => format!("{run}{TARGET_SEP}{t}"),
+        None => run.to_string(),
+    }
+}
+
+/// The keys of a run's targets' records: `[run␟, run␠)`.
+fn pending_range(run: &str) -> (String, String) {
+    (format!("{run}{TARGET_SEP}"), format!("{run}\u{20}"))
 }
 
 /// What one stored step changes in the state.

@@ -484,3 +484,39 @@ async fn an_interrupted_run_resumes_without_asking_again() {
     all.dedup();
     assert_eq!(all.len(), 30);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_resumed_after_its_cursor_expired_starts_again_from_the_first_page() {
+    let server = FixtureServer::start(World::generated_datacite(12, 1.0), ServeOptions::default());
+    let dir = tempfile::tempdir().unwrap();
+    let extra = "[harvest]\npage_size = 2\n";
+    {
+        let mut h = harvester(config(&server, extra), dir.path());
+        let stop = h.stop_flag();
+        h.on_progress(move |p| {
+            if p.label.starts_with("DataCite") && p.done >= 4 {
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+        let r = h.funder(&mut Mem::default(), &[], &[]).await;
+        assert!(
+            matches!(r, Err(dmpgraph_harvest::HarvestError::Interrupted)),
+            "{r:?}"
+        );
+    }
+    // Time passes: the checkpointed cursor is no longer good.
+    server.expire_cursors();
+    server.clear_log();
+    let h = harvester(config(&server, extra), dir.path());
+    let mut store = Mem::default();
+    let s = h.funder(&mut store, &[], &[]).await.unwrap();
+    assert!(s.failed.is_empty(), "{s:?}");
+    assert_eq!(s.restarted, 1, "{s:?}");
+    let dc = requests(&server.log(), "/datacite/dois");
+    // The checkpointed page, refused; then the first page, and on to the end.
+    assert_eq!(dc[0].status, 400, "{dc:?}");
+    assert_ne!(dc[0].param("page[cursor]").as_deref(), Some("1"));
+    assert_eq!(dc[1].param("page[cursor]").as_deref(), Some("1"), "{dc:?}");
+    assert!(dc[1..].iter().all(|l| l.status == 200), "{dc:?}");
+    assert_eq!(store.records.len(), 12, "{:?}", store.records.keys());
+}

@@ -171,7 +171,8 @@ pub struct Related {
 }
 
 /// A deposit as a source describes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Deposit {
     /// Where the metadata came from.
     pub source: Source,
@@ -219,6 +220,13 @@ pub struct Deposit {
     pub organism: Option<String>,
     /// The source's own state of the entry (DataCite `findable`, DDBJ `public`).
     pub state: Option<String>,
+}
+
+impl Default for Deposit {
+    /// An empty DataCite deposit with no identifier (for deserialising).
+    fn default() -> Deposit {
+        Deposit::new(Source::DataCite, Identifier::Other(String::new()))
+    }
 }
 
 impl Deposit {

@@ -169,6 +169,38 @@ impl Identifier {
     }
 }
 
+impl Identifier {
+    /// Reads an identifier back from its normal form (what `Display`
+    /// writes: `doi:10.…`, `jga:JGAS000123`, or anything else as it is).
+    pub fn from_normal(text: &str) -> Identifier {
+        if let Some(d) = text.strip_prefix("doi:") {
+            return Identifier::Doi(d.to_string());
+        }
+        if let Some((prefix, number)) = text.split_once(':') {
+            if let Some(a) = Accession::parse(number) {
+                if a.archive.as_str() == prefix {
+                    return Identifier::Accession(a);
+                }
+            }
+        }
+        Identifier::Other(text.to_string())
+    }
+}
+
+/// As its normal form, a string.
+impl serde::Serialize for Identifier {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Identifier {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Ok(Identifier::from_normal(&text))
+    }
+}
+
 impl fmt::Display for Identifier {
     /// `doi:10.1234/abc`, `jga:JGAS000123`, or the text itself.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -183,6 +215,16 @@ impl fmt::Display for Identifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_identifier_reads_back_from_its_normal_form() {
+        for text in ["10.48321/D1M30K", "JGAS000123", "hum0014.v2", "DRR000001", "PRJDB12345", "SAMD00012345", "https://example.org/x"] {
+            let id = Identifier::parse(text);
+            assert_eq!(Identifier::from_normal(&id.to_string()), id, "{text}");
+            let json = serde_json::to_string(&id).unwrap();
+            assert_eq!(serde_json::from_str::<Identifier>(&json).unwrap(), id);
+        }
+    }
 
     #[test]
     fn every_written_form_of_a_doi_is_one_doi() {

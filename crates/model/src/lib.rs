@@ -20,6 +20,7 @@ pub mod award;
 mod catalog;
 mod date;
 pub mod deposit;
+pub mod funding;
 mod field;
 pub mod identity;
 mod text;

@@ -1,0 +1,1 @@
+//! AMED's deposit report: being written.
