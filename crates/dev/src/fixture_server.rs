@@ -1894,7 +1894,10 @@ fn datacite(state: &State, live: &Live, rest: &str, query: &str) -> Answer {
             }
         }
         if cursor {
-            next.append_pair("page[cursor]", &encode_cursor(state, offset + items.len(), ""));
+            next.append_pair(
+                "page[cursor]",
+                &encode_cursor(state, offset + items.len(), ""),
+            );
         } else {
             next.append_pair("page[number]", &(this_page + 1).to_string());
         }
