@@ -671,6 +671,7 @@ struct Counters {
     samd: u64,
     hum: u64,
     paper: u64,
+    award: u64,
 }
 
 struct Gen {
@@ -709,6 +710,7 @@ pub fn linkset(opts: &LinkSetOptions) -> LinkSet {
             samd: (opts.seed % 7) * 1_000_000 + 1,
             hum: (opts.seed % 7) * 1000 + 1,
             paper: 0,
+            award: 0,
         },
         today: today(),
     };
@@ -783,7 +785,7 @@ impl Gen {
             .as_deref()
             .and_then(|n| INSTITUTIONS.iter().position(|x| x.0 == n))
             .unwrap_or(0);
-        let entries = if i % 5 == 0 {
+        let entries = if i % 3 == 0 {
             1
         } else {
             2 + self.rng.below(5) as usize
@@ -1048,7 +1050,7 @@ impl Gen {
                 (true, _) => Route::Grant,
                 (_, Repo::Dra) => Route::ExplicitAccession,
                 // A plan of one entry: the grant alone places the deposit (method funding).
-                _ if p.entries == 1 && self.chance(60) => Route::Grant,
+                _ if p.entries == 1 && self.chance(85) => Route::Grant,
                 (_, Repo::Jga) => {
                     if self.chance(50) {
                         Route::ExplicitAccession
@@ -1274,23 +1276,36 @@ impl Gen {
 
     /// An AMED funding reference of the plan's grant as `source` writes it;
     /// the award in one of the written forms, the trap named (`None` for the plain form).
-    fn amed_funding(&mut self, p: &Plan, source: Source) -> (Funding, Option<&'static str>) {
-        let (written, trap) = match self.rng.below(12) {
-            0..=5 => (p.ack(), None),
-            6 => (full_width(&p.ack()), Some("award-fullwidth")),
-            7 => (
+    fn amed_funding(
+        &mut self,
+        p: &Plan,
+        source: Source,
+        labelled: bool,
+    ) -> (Funding, Option<&'static str>) {
+        // The forms of links found by the grant in turn, so that every form
+        // is as frequent; others at random.
+        let form = if labelled {
+            self.n.award += 1;
+            self.n.award % 10
+        } else {
+            self.rng.below(10)
+        };
+        let (written, trap) = match form {
+            0..=3 => (p.ack(), None),
+            4 => (full_width(&p.ack()), Some("award-fullwidth")),
+            5 => (
                 format!("JP {:02}{}{:07}", p.year, p.code, p.serial),
                 Some("award-space"),
             ),
-            8 => (
+            6 => (
                 format!("JP{:02}-{}-{:07}", p.year, p.code, p.serial),
                 Some("award-hyphen"),
             ),
-            9 => (
+            7 => (
                 format!("{:02}{}{:07}", p.year, p.code, p.serial),
                 Some("award-no-jp"),
             ),
-            10 => (p.grant.clone(), Some("award-full-number")),
+            8 => (p.grant.clone(), Some("award-full-number")),
             _ => {
                 let span = u64::from(p.end_year().saturating_sub(p.year)).max(1);
                 let y = p.year + 1 + self.rng.below(span) as u8;
@@ -1674,7 +1689,7 @@ impl Gen {
                 relation: "HasPart".into(),
             })
             .collect();
-        let (f, award_trap) = self.amed_funding(p, Source::Ddbj);
+        let (f, award_trap) = self.amed_funding(p, Source::Ddbj, variant >= 3);
         s.funding = vec![f];
         let d = self.make(Source::Ddbj, s, Some(Repo::Jga));
         let k = self.push(d);
@@ -1743,7 +1758,7 @@ impl Gen {
                 description.push_str(&format!("配列データは{submission}として登録。"));
                 let mut s = self.spec(p, ctx, project, "bioproject");
                 s.format = organism;
-                let (f, _) = self.amed_funding(p, Source::Ddbj);
+                let (f, _) = self.amed_funding(p, Source::Ddbj, false);
                 s.funding = vec![f];
                 let d = self.make(Source::Ddbj, s, Some(Repo::Dra));
                 let k = self.push(d);
@@ -1824,7 +1839,7 @@ impl Gen {
                 ds.doi = Some(written);
                 traps.push("explicit-doi");
                 if self.chance(50) {
-                    let (f, _) = self.amed_funding(p, source);
+                    let (f, _) = self.amed_funding(p, source, false);
                     s.funding.push(f);
                 }
                 Method::Explicit
@@ -1834,7 +1849,7 @@ impl Gen {
                 Method::Hierarchy
             }
             _ => {
-                let (f, award_trap) = self.amed_funding(p, source);
+                let (f, award_trap) = self.amed_funding(p, source, true);
                 s.funding.push(f);
                 traps.extend(award_trap);
                 p.grant_method()
@@ -1883,7 +1898,9 @@ impl Gen {
             let d = self.make(source, s, Some(repo));
             let k = self.push(d);
             self.truth(ctx, k, Method::Hierarchy, &["versioned-doi"]);
-            date = self.between(date + Days::new(30), self.today - Days::new(1));
+            date = self
+                .between(date + Days::new(30), self.today - Days::new(1))
+                .min(self.today - Days::new(1));
         }
     }
 
@@ -1921,7 +1938,7 @@ impl Gen {
         s.date = self.between(ctx.date, self.today - Days::new(1));
         s.access = None;
         s.format = publisher;
-        let (f, _) = self.amed_funding(p, Source::Crossref);
+        let (f, _) = self.amed_funding(p, Source::Crossref, false);
         s.funding = vec![f];
         s.related = vec![Related {
             identifier: dataset.to_string(),
@@ -2373,3 +2390,314 @@ pub const FILES: &[&str] = &[
     "statuses.jsonl",
     "meta.json",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dmpgraph_model::award::AwardNumber;
+    use std::collections::{HashMap, HashSet};
+
+    fn default_set() -> LinkSet {
+        linkset(&LinkSetOptions::default())
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_set_and_another_seed_another() {
+        let opts = LinkSetOptions {
+            plans: 30,
+            records: 300,
+            seed: 5,
+        };
+        assert_eq!(linkset(&opts), linkset(&opts));
+        assert_ne!(
+            linkset(&opts).deposits,
+            linkset(&LinkSetOptions { seed: 6, ..opts }).deposits
+        );
+    }
+
+    #[test]
+    fn sizes_traps_and_statuses() {
+        let set = default_set();
+        assert_eq!(set.plans.len(), 120);
+        assert!(set.deposits.len() >= 1200);
+        let entries: usize = set.plans.iter().map(|p| p.datasets.len()).sum();
+        assert!(entries >= 300, "{entries} entries");
+        assert_eq!(set.statuses.len(), entries);
+        assert!(set
+            .plans
+            .iter()
+            .all(|p| (1..=6).contains(&p.datasets.len())));
+        let mut traps: HashMap<&str, usize> = HashMap::new();
+        for t in set
+            .truth
+            .iter()
+            .flat_map(|t| &t.traps)
+            .chain(set.statuses.iter().flat_map(|s| &s.traps))
+        {
+            *traps.entry(t.as_str()).or_default() += 1;
+        }
+        for t in TRAPS {
+            assert!(
+                traps.get(t).copied().unwrap_or(0) >= 10,
+                "trap {t}: {:?}",
+                traps.get(t)
+            );
+        }
+        assert!(traps.keys().all(|t| TRAPS.contains(t)), "{traps:?}");
+        for s in STATUSES {
+            let n = set.statuses.iter().filter(|x| x.status == *s).count();
+            assert!(n >= 15, "status {s}: {n}");
+        }
+        for m in Method::ALL {
+            assert!(
+                set.truth.iter().filter(|t| t.method == m).count() >= 15,
+                "{m:?}"
+            );
+        }
+        let sharing: HashSet<_> = set
+            .plans
+            .iter()
+            .flat_map(|p| &p.datasets)
+            .filter_map(|d| d.sharing)
+            .collect();
+        assert_eq!(sharing.len(), SharingMethod::ALL.len());
+        let sources: HashSet<_> = set.deposits.iter().map(|d| d.source).collect();
+        assert_eq!(sources.len(), 4);
+        for t in [
+            "dois",
+            "work",
+            "RD",
+            "jga-study",
+            "jga-dataset",
+            "sra-submission",
+            "sra-run",
+            "bioproject",
+        ] {
+            assert!(set.deposits.iter().any(|d| d.entry_type == t), "{t}");
+        }
+    }
+
+    #[test]
+    fn truth_names_existing_deposits_and_entries_and_no_paper() {
+        let set = default_set();
+        let ids: HashMap<&Identifier, &Deposit> = set.deposits.iter().map(|d| (&d.id, d)).collect();
+        assert_eq!(ids.len(), set.deposits.len(), "deposit ids are unique");
+        let entries: HashSet<EntryRef> = set
+            .plans
+            .iter()
+            .flat_map(|p| p.datasets.iter().map(|d| EntryRef::new(p.id(), d.number)))
+            .collect();
+        let mut pairs = HashSet::new();
+        for t in &set.truth {
+            let d = ids
+                .get(&t.deposit)
+                .unwrap_or_else(|| panic!("{} is no deposit", t.deposit));
+            assert!(entries.contains(&t.entry), "{}", t.entry);
+            assert_ne!(
+                d.resource_type_general.as_deref(),
+                Some("JournalArticle"),
+                "a paper is no link"
+            );
+            assert!(
+                pairs.insert((&t.entry, &t.deposit)),
+                "{} {} twice",
+                t.entry,
+                t.deposit
+            );
+        }
+        // One entry per deposit: no deposit is truly linked twice.
+        let linked: HashSet<&Identifier> = set.truth.iter().map(|t| &t.deposit).collect();
+        assert_eq!(linked.len(), set.truth.len());
+    }
+
+    #[test]
+    fn statuses_follow_the_rules_from_the_data() {
+        let set = default_set();
+        let ids: HashMap<&Identifier, &Deposit> = set.deposits.iter().map(|d| (&d.id, d)).collect();
+        let mut linked: HashMap<&EntryRef, Vec<&Deposit>> = HashMap::new();
+        for t in &set.truth {
+            linked.entry(&t.entry).or_default().push(ids[&t.deposit]);
+        }
+        let statuses: HashMap<&EntryRef, &str> = set
+            .statuses
+            .iter()
+            .map(|s| (&s.entry, s.status.as_str()))
+            .collect();
+        for p in &set.plans {
+            for ds in &p.datasets {
+                let e = EntryRef::new(p.id(), ds.number);
+                let l = linked.get(&e).cloned().unwrap_or_default();
+                assert_eq!(
+                    statuses[&e],
+                    status_of(&p.project, ds, &l, set.today),
+                    "{e}"
+                );
+                for d in &l {
+                    assert!(published(d).is_some_and(|x| x < set.today), "{}", d.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plans_and_deposits_round_trip_through_json() {
+        let set = default_set();
+        for p in &set.plans {
+            let back: Dmp = serde_json::from_str(&serde_json::to_string(p).unwrap()).unwrap();
+            assert_eq!(&back, p);
+        }
+        for d in &set.deposits {
+            let back: Deposit = serde_json::from_str(&serde_json::to_string(d).unwrap()).unwrap();
+            assert_eq!(&back, d);
+        }
+        for t in &set.truth {
+            let back: Truth = serde_json::from_str(&serde_json::to_string(t).unwrap()).unwrap();
+            assert_eq!(&back, t);
+        }
+    }
+
+    #[test]
+    fn award_traps_parse_to_the_plan_and_lookalikes_do_not() {
+        let set = default_set();
+        let ids: HashMap<&Identifier, &Deposit> = set.deposits.iter().map(|d| (&d.id, d)).collect();
+        let plans: HashMap<&str, &Dmp> = set.plans.iter().map(|p| (p.id(), p)).collect();
+        let mut checked = 0;
+        for t in &set.truth {
+            let Some(trap) = t.traps.iter().find(|x| x.starts_with("award-")) else {
+                continue;
+            };
+            let grant = AwardNumber::parse(plans[t.entry.plan.as_str()].id()).unwrap();
+            let d = ids[&t.deposit];
+            let written = d
+                .funding
+                .iter()
+                .find_map(|f| f.award_number.as_deref())
+                .unwrap();
+            let a = AwardNumber::parse(written).unwrap_or_else(|| panic!("{trap}: {written}"));
+            assert!(a.same_project(&grant), "{trap}: {written}");
+            assert_eq!(d.funding[0].award_normalised, award::normalise(written));
+            match trap.as_str() {
+                "award-fullwidth" => assert!(!written.is_ascii()),
+                "award-space" => assert!(written.starts_with("JP ")),
+                "award-hyphen" => assert!(written.contains('-')),
+                "award-no-jp" => assert!(!written.starts_with("JP") && written.len() == 11),
+                "award-full-number" => assert_eq!(written, grant.to_string()),
+                "award-other-year" => assert_ne!(a.year, grant.year),
+                other => panic!("{other}"),
+            }
+            checked += 1;
+        }
+        assert!(checked >= 60);
+        // No deposit outside the truth names a plan's project with AMED.
+        let projects: HashSet<String> = set
+            .plans
+            .iter()
+            .map(|p| AwardNumber::parse(p.id()).unwrap().project())
+            .collect();
+        let linked: HashSet<&Identifier> = set.truth.iter().map(|t| &t.deposit).collect();
+        let funder = &CatalogConfig::builtin().funder;
+        let plan_awards: Vec<AwardNumber> = set
+            .plans
+            .iter()
+            .map(|p| AwardNumber::parse(p.id()).unwrap())
+            .collect();
+        let mut lookalikes = 0;
+        for d in set.deposits.iter().filter(|d| !linked.contains(&d.id)) {
+            for f in &d.funding {
+                let parsed = f.award_number.as_deref().and_then(AwardNumber::parse);
+                if let Some(a) = &parsed {
+                    let paper = d.resource_type_general.as_deref() == Some("JournalArticle");
+                    assert!(
+                        paper || !projects.contains(&a.project()),
+                        "{} names {}",
+                        d.id,
+                        a
+                    );
+                    for g in &plan_awards {
+                        let serial = |x: &AwardNumber| x.serial.parse::<u32>().unwrap_or(0);
+                        let other_code = g.serial == a.serial && g.programme != a.programme;
+                        let one_off =
+                            g.programme == a.programme && serial(g).abs_diff(serial(a)) == 1;
+                        if other_code || one_off {
+                            assert!(!a.same_project(g));
+                            lookalikes += 1;
+                        }
+                    }
+                } else if f
+                    .award_number
+                    .as_deref()
+                    .is_some_and(|w| w.starts_with("JP") && w.contains('K'))
+                {
+                    assert!(!dmpgraph_model::funding::names_funder(f, funder));
+                }
+            }
+        }
+        assert!(lookalikes >= 20, "{lookalikes} look-alike numbers");
+    }
+
+    #[test]
+    fn the_glossary_lists_every_pair_the_set_uses() {
+        #[derive(Deserialize)]
+        struct Glossary {
+            terms: BTreeMap<String, Vec<String>>,
+        }
+        let g: Glossary = toml::from_str(GLOSSARY_TOML).unwrap();
+        let has = |ja: &str, en: &str| g.terms.get(ja).is_some_and(|e| e.iter().any(|x| x == en));
+        for (ja, en) in DISEASES.iter().zip(DISEASES_EN) {
+            assert!(has(ja, en), "{ja} = {en}");
+        }
+        for (ja, en) in [
+            ("全ゲノムシーケンス", "whole genome sequencing"),
+            ("全エクソームシーケンス", "whole exome sequencing"),
+            ("遺伝子発現", "gene expression"),
+            ("単一細胞", "single-cell"),
+            ("メチル化", "methylation"),
+            ("要約統計量", "summary statistics"),
+            ("臨床情報", "clinical data"),
+            ("画像", "imaging"),
+            ("病理画像", "pathology imaging"),
+            ("メタボローム", "metabolome"),
+            ("プロテオーム", "proteome"),
+            ("コホート調査", "cohort survey"),
+            ("腸内細菌叢", "gut microbiome"),
+            ("メタゲノム", "metagenome"),
+            ("全ゲノム", "whole genome"),
+            ("解析結果", "analysis results"),
+            ("データ", "data"),
+            ("患者", "patients"),
+            ("モデルマウス", "model mice"),
+        ] {
+            assert!(has(ja, en), "{ja} = {en}");
+        }
+    }
+
+    #[test]
+    fn orcids_are_valid() {
+        let o = orcid(1234);
+        assert_eq!(
+            dmpgraph_model::funding::normalize_orcid(&o).as_deref(),
+            Some(o.as_str())
+        );
+        // ISO 7064 11-2 on ORCID's own example, 0000-0002-1825-0097.
+        let mut total = 0u32;
+        for b in "000000021825009".bytes() {
+            total = (total + u32::from(b - b'0')) * 2;
+        }
+        assert_eq!((12 - total % 11) % 11, 7);
+    }
+
+    /// The committed set must be what the generator writes now: run
+    /// `cargo run -p dmpgraph-dev -- generate-linkset --out tests/linking` after changing it.
+    #[test]
+    fn committed_set_is_up_to_date() {
+        let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/linking");
+        let dir = tempfile::tempdir().unwrap();
+        let opts = LinkSetOptions::default();
+        write(&linkset(&opts), &opts, dir.path()).unwrap();
+        for f in FILES {
+            let fresh = std::fs::read(dir.path().join(f)).unwrap();
+            let old = std::fs::read(committed.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+            assert!(fresh == old, "tests/linking/{f} is stale: regenerate it");
+        }
+    }
+}
