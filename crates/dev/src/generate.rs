@@ -8,14 +8,14 @@ use dmpgraph_model::{
 
 /// SplitMix64: tiny, seedable and good enough to vary fixtures; a PRNG crate
 /// would add a dependency whose output could change between versions.
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64) -> Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
         Rng(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0xD1B5_4A32_D192_ED03)
     }
 
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -23,17 +23,17 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
 }
 
 /// (code, 事業名, プロジェクト名) of AMED programmes; the code is the grant number's letters.
-const PROGRAMMES: &[(&str, &str, &str)] = &[
+pub(crate) const PROGRAMMES: &[(&str, &str, &str)] = &[
     (
         "ck",
         "革新的がん医療実用化研究事業",
@@ -74,7 +74,7 @@ const PROGRAMMES: &[(&str, &str, &str)] = &[
 ];
 
 /// (機関名, 郵便番号, 住所, 市外局番).
-const INSTITUTIONS: &[(&str, &str, &str, &str)] = &[
+pub(crate) const INSTITUTIONS: &[(&str, &str, &str, &str)] = &[
     (
         "北海道大学",
         "060-8638",
@@ -111,7 +111,7 @@ const AFFILIATIONS: &[&str] = &[
     "大学院医歯学総合研究科 免疫学分野",
 ];
 
-const SURNAMES: &[&str] = &[
+pub(crate) const SURNAMES: &[&str] = &[
     "佐藤",
     "鈴木",
     "高橋",
@@ -129,7 +129,7 @@ const SURNAMES: &[&str] = &[
     "松本",
     "井上",
 ];
-const GIVEN_NAMES: &[&str] = &[
+pub(crate) const GIVEN_NAMES: &[&str] = &[
     "健一",
     "直美",
     "大輔",
@@ -145,7 +145,7 @@ const GIVEN_NAMES: &[&str] = &[
     "誠",
     "優子",
 ];
-const ROMAN_SURNAMES: &[&str] = &[
+pub(crate) const ROMAN_SURNAMES: &[&str] = &[
     "sato",
     "suzuki",
     "takahashi",
@@ -174,7 +174,7 @@ const STAFF_ROLES: &[&str] = &[
     "バイオインフォマティシャン",
 ];
 
-const DISEASES: &[&str] = &[
+pub(crate) const DISEASES: &[&str] = &[
     "肺がん",
     "大腸がん",
     "筋萎縮性側索硬化症",
@@ -186,7 +186,7 @@ const DISEASES: &[&str] = &[
     "関節リウマチ",
     "小児白血病",
 ];
-const METHODS: &[&str] = &[
+pub(crate) const METHODS: &[&str] = &[
     "全ゲノム解析",
     "マルチオミックス解析",
     "AI画像診断",
@@ -194,7 +194,7 @@ const METHODS: &[&str] = &[
     "レジストリ研究",
     "ランダム化比較試験",
 ];
-const GOALS: &[&str] = &[
+pub(crate) const GOALS: &[&str] = &[
     "新規治療標的の探索",
     "早期診断法の開発",
     "治療反応予測モデルの構築",

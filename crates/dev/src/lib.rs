@@ -26,6 +26,7 @@ pub mod fixture_server;
 mod generate;
 mod grid;
 mod hostile;
+pub mod linkset;
 mod ods;
 mod samples;
 pub mod testing;

@@ -59,6 +59,23 @@ enum Cmd {
         #[arg(long, default_value_t = 0)]
         start: u64,
     },
+    /// Writes the linker's labelled evaluation set: OUT/plans.jsonl,
+    /// deposits.jsonl, truth.jsonl, statuses.jsonl and meta.json
+    /// (the committed set: `--out tests/linking` with the defaults).
+    GenerateLinkset {
+        /// The folder to write to (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// How many plans.
+        #[arg(long, default_value_t = 120)]
+        plans: usize,
+        /// How many deposits in all (distractors fill up to this many).
+        #[arg(long, default_value_t = 1200)]
+        records: usize,
+        /// The seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// The fixture server of the harvester's tests and benchmarks.
     Fixtures {
         #[command(subcommand)]
@@ -104,6 +121,29 @@ fn main() -> Result<()> {
     match Cli::parse().command {
         Cmd::Examples { out, fixtures, xls } => examples(&out, &fixtures, xls),
         Cmd::Generate { count, out, start } => generate(count, &out, start),
+        Cmd::GenerateLinkset {
+            out,
+            plans,
+            records,
+            seed,
+        } => {
+            let opts = dmpgraph_dev::linkset::LinkSetOptions {
+                plans,
+                records,
+                seed,
+            };
+            let set = dmpgraph_dev::linkset::linkset(&opts);
+            dmpgraph_dev::linkset::write(&set, &opts, &out)?;
+            println!(
+                "{} plans, {} entries, {} deposits, {} true links written to {}",
+                set.plans.len(),
+                set.statuses.len(),
+                set.deposits.len(),
+                set.truth.len(),
+                out.display()
+            );
+            Ok(())
+        }
         Cmd::Fixtures {
             command:
                 FixturesCmd::Serve {

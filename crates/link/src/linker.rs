@@ -271,9 +271,12 @@ fn propose_plan(plan: &Dmp, index: &Index<'_>, glossary: &Glossary) -> Vec<Propo
                 feature: Feature::Award,
                 planned: plan.id().to_string(),
                 deposited: award.written.clone(),
-                weight: if in_years { 1.0 } else { 0.3 },
+                // Another fiscal year of the same programme and serial is
+                // the same project (a deposit acknowledges a later year's
+                // number); outside the plan's years it counts a little less.
+                weight: if in_years { 1.0 } else { 0.7 },
             }];
-            let mut grant_score: f64 = if in_years { 1.0 } else { 0.8 };
+            let mut grant_score: f64 = if in_years { 1.0 } else { 0.97 };
             match &award.funder_named {
                 Some(name) => evidence.push(Evidence {
                     feature: Feature::Funder,
@@ -464,14 +467,15 @@ fn placement_score(best: f64, second: f64) -> f64 {
     if best <= 0.0 || margin <= 0.0 {
         return 0.4;
     }
-    // Confident when the best clearly leads: margin 0.5 → 0.97.
-    let conf = 1.0 - (-margin * 7.0).exp();
+    // Confident when the best clearly leads: margin 0.1 → 0.84, 0.2 → 0.95.
+    let conf = 1.0 - (-margin * 12.0).exp();
     (0.5 + 0.49 * conf).min(0.99)
 }
 
 /// What an entry is compared by.
 struct EntryFeatures {
     tokens: HashSet<String>,
+    numbers: HashSet<String>,
     name_tokens: HashSet<String>,
     repository: Option<RepoKind>,
     repository_text: String,
@@ -506,7 +510,9 @@ impl EntryFeatures {
                 .filter_map(|s| s.name.as_deref())
                 .map(name_key),
         );
+        let counted = format!("{text} {}", ds.count.as_deref().unwrap_or(""));
         EntryFeatures {
+            numbers: numbers(&counted),
             tokens: tokens(&text, glossary),
             name_tokens: tokens(&name, glossary),
             repository: RepoKind::of_text(&repository_text),
@@ -517,6 +523,18 @@ impl EntryFeatures {
             people,
         }
     }
+}
+
+/// The numbers of three digits or more in a text that are not years
+/// (sample counts: `660例`, `418匹`), which tell similar entries apart.
+fn numbers(text: &str) -> HashSet<String> {
+    crate::text::fold(text)
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|n| n.len() >= 3)
+        .filter(|n| !(n.len() == 4 && (n.starts_with("19") || n.starts_with("20"))))
+        .map(|n| n.trim_start_matches('0').to_string())
+        .filter(|n| n.len() >= 3)
+        .collect()
 }
 
 fn name_key(n: &str) -> String {
@@ -543,6 +561,7 @@ enum RepoKind {
     BioProject,
     Zenodo,
     Figshare,
+    JStage,
     Dryad,
     Institutional,
     Other,
@@ -559,7 +578,9 @@ impl RepoKind {
                 RepoKind::Dra
             } else if has("bioproject") {
                 RepoKind::BioProject
-            } else if has("zenodo") {
+            } else if has("j-stage") || has("jstage") || has("japan science and technology") {
+            RepoKind::JStage
+        } else if has("zenodo") {
                 RepoKind::Zenodo
             } else if has("figshare") {
                 RepoKind::Figshare
@@ -653,6 +674,30 @@ fn similarity(
             deposited: title.clone(),
             weight: round(0.5 * all_overlap),
         });
+    }
+    if !e.numbers.is_empty() {
+        let mut text = String::new();
+        for t in d.titles.iter().chain(&d.descriptions) {
+            text.push_str(&t.text);
+            text.push(' ');
+        }
+        for z in &d.sizes {
+            text.push_str(z);
+            text.push(' ');
+        }
+        let theirs = numbers(&text);
+        let mut shared: Vec<&String> = e.numbers.intersection(&theirs).collect();
+        shared.sort();
+        if !shared.is_empty() {
+            let w = 0.5;
+            s += w;
+            ev.push(Evidence {
+                feature: Feature::Description,
+                planned: shared.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", "),
+                deposited: title.clone(),
+                weight: w,
+            });
+        }
     }
     let kind = RepoKind::of_deposit(d);
     if let Some(planned) = e.repository {
