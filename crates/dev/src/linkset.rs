@@ -614,7 +614,7 @@ enum Outcome {
 enum Repo {
     Zenodo,
     Figshare,
-    InstRepo,
+    Institutional,
     JstageData,
     Jga,
     Dra,
@@ -624,7 +624,7 @@ impl Repo {
     fn source(self) -> Source {
         match self {
             Repo::Zenodo | Repo::Figshare => Source::DataCite,
-            Repo::InstRepo | Repo::JstageData => Source::Jalc,
+            Repo::Institutional | Repo::JstageData => Source::Jalc,
             Repo::Jga | Repo::Dra => Source::Ddbj,
         }
     }
@@ -750,7 +750,7 @@ impl Gen {
         let c = self.n.doi;
         match repo {
             Repo::Figshare => format!("10.6084/m9.figshare.{}", 20_000_000 + c),
-            Repo::InstRepo => format!("{}/{:08}", INSTITUTIONS_EN[inst].2, c),
+            Repo::Institutional => format!("{}/{:08}", INSTITUTIONS_EN[inst].2, c),
             Repo::JstageData => format!("10.50893/data.jmed.{c}"),
             _ => format!("10.5281/zenodo.{}", 4_000_000 + c),
         }
@@ -785,7 +785,7 @@ impl Gen {
             .as_deref()
             .and_then(|n| INSTITUTIONS.iter().position(|x| x.0 == n))
             .unwrap_or(0);
-        let entries = if i % 3 == 0 {
+        let entries = if i.is_multiple_of(3) {
             1
         } else {
             2 + self.rng.below(5) as usize
@@ -1006,7 +1006,7 @@ impl Gen {
             match repo {
                 Repo::Zenodo => "Zenodo",
                 Repo::Figshare => "figshare",
-                Repo::InstRepo => "機関リポジトリ",
+                Repo::Institutional => "機関リポジトリ",
                 Repo::JstageData => "J-STAGE Data",
                 Repo::Jga => *self.rng.pick(&["JGA", "NBDCヒトデータベース（JGA）"]),
                 Repo::Dra => *self
@@ -1019,7 +1019,7 @@ impl Gen {
             match repo {
                 Repo::Zenodo => "https://zenodo.org/",
                 Repo::Figshare => "https://figshare.com/",
-                Repo::InstRepo => "https://repository.example.ac.jp/",
+                Repo::Institutional => "https://repository.example.ac.jp/",
                 Repo::JstageData => "https://jstagedata.jst.go.jp/",
                 Repo::Jga => "https://www.ddbj.nig.ac.jp/jga/",
                 Repo::Dra => "https://www.ddbj.nig.ac.jp/dra/",
@@ -1179,7 +1179,7 @@ impl Gen {
                 }
                 _ => {
                     let r = *self.rng.pick(&[
-                        Repo::InstRepo,
+                        Repo::Institutional,
                         Repo::JstageData,
                         Repo::Zenodo,
                         Repo::Figshare,
@@ -1203,7 +1203,7 @@ impl Gen {
                         *self.rng.pick(&[
                             (Repo::Zenodo, Some(Access::Embargoed)),
                             (Repo::Zenodo, Some(Access::Restricted)),
-                            (Repo::InstRepo, None),
+                            (Repo::Institutional, None),
                             (Repo::JstageData, None),
                         ])
                     }
@@ -1218,7 +1218,7 @@ impl Gen {
                 _ => *self.rng.pick(&[
                     (Repo::Zenodo, Some(Access::Embargoed)),
                     (Repo::Zenodo, Some(Access::Closed)),
-                    (Repo::InstRepo, None),
+                    (Repo::Institutional, None),
                 ]),
             }
         }
@@ -2013,7 +2013,7 @@ impl Gen {
         let (source, repo) = *self.rng.pick(&[
             (Source::DataCite, Repo::Zenodo),
             (Source::DataCite, Repo::Figshare),
-            (Source::Jalc, Repo::InstRepo),
+            (Source::Jalc, Repo::Institutional),
         ]);
         let other_inst = (p.pi.2 + 1 + self.rng.below(9) as usize) % INSTITUTIONS.len();
         let doi = self.next_doi(repo, other_inst);
@@ -2194,9 +2194,9 @@ impl Gen {
                 )
             }
             Source::Jalc => (
-                self.next_doi(Repo::InstRepo, person.2),
+                self.next_doi(Repo::Institutional, person.2),
                 "RD",
-                Some(Repo::InstRepo),
+                Some(Repo::Institutional),
                 None,
             ),
             Source::Crossref => {
