@@ -58,7 +58,10 @@ pub(crate) fn run(command: LinkCommand) -> anyhow::Result<ExitCode> {
                     s.plans, s.entries, s.deposits, s.new, s.changed, s.unchanged, s.removed
                 );
                 let count = |m: &std::collections::BTreeMap<String, usize>| {
-                    m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+                    m.iter()
+                        .map(|(k, v)| format!("{k} {v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 };
                 println!("by status: {}", count(&s.by_status));
                 println!("by method: {}", count(&s.by_method));
@@ -76,7 +79,10 @@ pub(crate) fn run(command: LinkCommand) -> anyhow::Result<ExitCode> {
             }
         }
         LinkCommand::List {
-            dmp, status, format, ..
+            dmp,
+            status,
+            format,
+            ..
         } => {
             let status = status
                 .as_deref()
@@ -94,7 +100,15 @@ pub(crate) fn run(command: LinkCommand) -> anyhow::Result<ExitCode> {
                 Status::Rejected
             };
             let r = with_sink(&target, |sink| {
-                link::decide(target.catalog(), sink, &base, id, status, note.as_deref(), now)
+                link::decide(
+                    target.catalog(),
+                    sink,
+                    &base,
+                    id,
+                    status,
+                    note.as_deref(),
+                    now,
+                )
             });
             match r {
                 Ok(l) => {
@@ -121,8 +135,19 @@ fn print_links(links: &[Link], format: ListFormat) -> anyhow::Result<()> {
             std::io::Write::write_all(&mut out, "\u{feff}".as_bytes())?;
             let mut w = csv::Writer::from_writer(out);
             w.write_record([
-                "id", "plan", "dataset", "deposit", "method", "relation", "via", "score", "status",
-                "decided_by", "made", "note", "evidence",
+                "id",
+                "plan",
+                "dataset",
+                "deposit",
+                "method",
+                "relation",
+                "via",
+                "score",
+                "status",
+                "decided_by",
+                "made",
+                "note",
+                "evidence",
             ])?;
             for l in links {
                 w.write_record([
@@ -146,7 +171,9 @@ fn print_links(links: &[Link], format: ListFormat) -> anyhow::Result<()> {
         ListFormat::Table => {
             let mut t = Table::new();
             t.load_preset(UTF8_FULL_CONDENSED);
-            t.set_header(["link", "entry", "deposit", "method", "score", "status", "evidence"]);
+            t.set_header([
+                "link", "entry", "deposit", "method", "score", "status", "evidence",
+            ]);
             for l in links {
                 t.add_row([
                     l.id.clone(),

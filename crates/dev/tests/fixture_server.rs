@@ -961,13 +961,10 @@ fn generated_datacite_records_are_valid_and_funded() {
 }
 
 #[test]
-fn a_hundred_thousand_generated_records_are_quick_to_make_and_serve() {
-    let t = Instant::now();
+fn a_hundred_thousand_generated_records_are_served_to_the_last_page() {
+    // (How fast they are made is the harvest benchmark's business.)
     let world = World::generated_datacite(100_000, 0.3);
-    let made = t.elapsed();
     assert_eq!(world.len(Service::Datacite), 100_000);
-    // Debug builds are slow; this guards against accidental quadratic work.
-    assert!(made < Duration::from_secs(60), "{made:?}");
     let server = FixtureServer::start(world, ServeOptions::default());
     let last = get(&format!(
         "{}/dois?page[size]=1000&page[number]=100",

@@ -579,8 +579,8 @@ impl RepoKind {
             } else if has("bioproject") {
                 RepoKind::BioProject
             } else if has("j-stage") || has("jstage") || has("japan science and technology") {
-            RepoKind::JStage
-        } else if has("zenodo") {
+                RepoKind::JStage
+            } else if has("zenodo") {
                 RepoKind::Zenodo
             } else if has("figshare") {
                 RepoKind::Figshare
@@ -693,7 +693,11 @@ fn similarity(
             s += w;
             ev.push(Evidence {
                 feature: Feature::Description,
-                planned: shared.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", "),
+                planned: shared
+                    .iter()
+                    .map(|n| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 deposited: title.clone(),
                 weight: w,
             });

@@ -43,7 +43,9 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// Where a planned dataset stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DepositStatus {
     /// Deposited with the access planned, on time.
@@ -182,7 +184,10 @@ pub fn published(d: &Deposit) -> Option<NaiveDate> {
         .iter()
         .find_map(|k| d.dates.iter().find(|x| x.kind == *k))
         .and_then(|x| date_value(&x.value))
-        .or_else(|| d.publication_year.and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1)))
+        .or_else(|| {
+            d.publication_year
+                .and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1))
+        })
 }
 
 /// Whether a deposit's access is what the plan's sharing method promises.
@@ -193,7 +198,9 @@ pub fn access_fits(sharing: Option<SharingMethod>, access: Option<Access>) -> bo
         Some(SharingMethod::RestrictedPublication) => {
             matches!(access, Some(Access::Restricted | Access::Embargoed))
         }
-        Some(SharingMethod::RestrictedSharingExternal | SharingMethod::RestrictedSharingInternal) => {
+        Some(
+            SharingMethod::RestrictedSharingExternal | SharingMethod::RestrictedSharingInternal,
+        ) => {
             matches!(access, Some(Access::Open | Access::Restricted))
         }
         Some(SharingMethod::NotPublished) => false,
@@ -217,7 +224,12 @@ pub fn due_date(project: &Project, ds: &Dataset) -> Option<NaiveDate> {
 }
 
 /// The status of one entry, given its accepted deposits.
-pub fn status_of(project: &Project, ds: &Dataset, deposits: &[&Deposit], today: NaiveDate) -> DepositStatus {
+pub fn status_of(
+    project: &Project,
+    ds: &Dataset,
+    deposits: &[&Deposit],
+    today: NaiveDate,
+) -> DepositStatus {
     if ds.sharing == Some(SharingMethod::NotPublished) {
         return DepositStatus::NotApplicable;
     }
@@ -317,7 +329,10 @@ pub fn report(plans: &[Dmp], deposits: &[Deposit], links: &[Link], today: NaiveD
     let totals = |key: &dyn Fn(&ReportRow) -> &str| {
         let mut m: BTreeMap<String, BTreeMap<DepositStatus, u64>> = BTreeMap::new();
         for r in &rows {
-            *m.entry(key(r).to_string()).or_default().entry(r.status).or_default() += 1;
+            *m.entry(key(r).to_string())
+                .or_default()
+                .entry(r.status)
+                .or_default() += 1;
         }
         m.into_iter()
             .map(|(key, counts)| Totals {
@@ -373,8 +388,19 @@ impl Report {
         let mut w = csv::Writer::from_writer(out);
         let io = |e: csv::Error| std::io::Error::other(e);
         w.write_record([
-            "plan", "dataset", "dataset_name", "programme", "institution", "sharing",
-            "planned_date", "deadline", "due", "status", "status_ja", "days_overdue", "deposits",
+            "plan",
+            "dataset",
+            "dataset_name",
+            "programme",
+            "institution",
+            "sharing",
+            "planned_date",
+            "deadline",
+            "due",
+            "status",
+            "status_ja",
+            "days_overdue",
+            "deposits",
         ])
         .map_err(io)?;
         for r in &self.rows {
@@ -384,7 +410,9 @@ impl Report {
                 r.dataset_name.clone().unwrap_or_default(),
                 r.programme.clone(),
                 r.institution.clone(),
-                r.sharing.map(|s| s.label_ja().to_string()).unwrap_or_default(),
+                r.sharing
+                    .map(|s| s.label_ja().to_string())
+                    .unwrap_or_default(),
                 opt_date(r.planned_date),
                 opt_date(r.deadline),
                 opt_date(r.due),
@@ -404,12 +432,16 @@ impl Report {
         use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
         let mut t = Table::new();
         t.load_preset(UTF8_FULL_CONDENSED);
-        t.set_header(["entry", "dataset", "sharing", "planned", "due", "status", "deposits"]);
+        t.set_header([
+            "entry", "dataset", "sharing", "planned", "due", "status", "deposits",
+        ]);
         for r in &self.rows {
             t.add_row([
                 r.entry.to_string(),
                 r.dataset_name.clone().unwrap_or_default(),
-                r.sharing.map(|s| s.label_ja().to_string()).unwrap_or_default(),
+                r.sharing
+                    .map(|s| s.label_ja().to_string())
+                    .unwrap_or_default(),
                 opt_date(r.planned_date),
                 opt_date(r.due),
                 match r.days_overdue {
@@ -511,9 +543,9 @@ mod tests {
             (2, UnrestrictedPublication, Some("2025-04-01")), // a day late
             (3, UnrestrictedPublication, Some("2025-04-01")), // restricted: other access
             (4, RestrictedSharingExternal, Some("2030-01-01")), // due 2026-03-31 (end + 2y), today after
-            (5, RestrictedSharingExternal, None),             // due 2026-03-31, today is the day
+            (5, RestrictedSharingExternal, None),               // due 2026-03-31, today is the day
             (6, NotPublished, None),
-            (7, RestrictedPublication, Some("2025-01-01")),   // embargoed fits
+            (7, RestrictedPublication, Some("2025-01-01")), // embargoed fits
             (8, UnrestrictedPublication, Some("2025-04-01")), // only a proposed link
         ]);
         let deposits = vec![
@@ -532,7 +564,7 @@ mod tests {
             link(5, "10.99999/e", Status::Rejected),
         ];
         let today = date("2026-03-31");
-        let r = report(&[p.clone()], &deposits, &links, today);
+        let r = report(std::slice::from_ref(&p), &deposits, &links, today);
         let status: Vec<DepositStatus> = r.rows.iter().map(|r| r.status).collect();
         use DepositStatus::*;
         assert_eq!(
@@ -566,7 +598,11 @@ mod tests {
 
     #[test]
     fn csv_has_a_bom_and_reads_back() {
-        let p = plan(&[(1, SharingMethod::UnrestrictedPublication, Some("2025-04-01"))]);
+        let p = plan(&[(
+            1,
+            SharingMethod::UnrestrictedPublication,
+            Some("2025-04-01"),
+        )]);
         let r = report(&[p], &[], &[], date("2026-01-01"));
         let mut out = Vec::new();
         r.write_csv(&mut out).unwrap();
@@ -586,7 +622,11 @@ mod tests {
         let mut links = Vec::new();
         for i in 0..30_000u32 {
             let mut p = plan(&[
-                (1, SharingMethod::UnrestrictedPublication, Some("2025-04-01")),
+                (
+                    1,
+                    SharingMethod::UnrestrictedPublication,
+                    Some("2025-04-01"),
+                ),
                 (2, SharingMethod::RestrictedSharingExternal, None),
                 (3, SharingMethod::RestrictedPublication, Some("2027-04-01")),
                 (4, SharingMethod::NotPublished, None),
@@ -603,6 +643,9 @@ mod tests {
         }
         let r = report(&plans, &deposits, &links, date("2026-12-01"));
         assert_eq!(r.rows.len(), 120_000);
-        assert_eq!(r.by_programme[0].counts[&DepositStatus::DepositedAsPlanned], 20_000);
+        assert_eq!(
+            r.by_programme[0].counts[&DepositStatus::DepositedAsPlanned],
+            20_000
+        );
     }
 }

@@ -61,7 +61,10 @@ fn precision_and_recall_of_the_automatically_accepted_links() {
     let config = LinkConfig::default();
     let now = "2026-12-01T00:00:00Z".parse().unwrap();
     let links = dmpgraph_link::run(&inputs, Glossary::builtin(), &[], &config, now);
-    let accepted: Vec<_> = links.iter().filter(|l| l.status == Status::Accepted).collect();
+    let accepted: Vec<_> = links
+        .iter()
+        .filter(|l| l.status == Status::Accepted)
+        .collect();
     let key = |e: &EntryRef, d: &Identifier| (e.clone(), d.to_string());
     let true_pairs: HashSet<(EntryRef, String)> =
         truth.iter().map(|t| key(&t.entry, &t.deposit)).collect();
@@ -83,9 +86,15 @@ fn precision_and_recall_of_the_automatically_accepted_links() {
     // true links each method is expected to find.
     for m in Method::ALL {
         let by: Vec<_> = accepted.iter().filter(|l| l.method == m).collect();
-        let ok = by.iter().filter(|l| true_pairs.contains(&key(&l.entry, &l.deposit))).count();
+        let ok = by
+            .iter()
+            .filter(|l| true_pairs.contains(&key(&l.entry, &l.deposit)))
+            .count();
         let expected: Vec<_> = truth.iter().filter(|t| t.method == m).collect();
-        let found = expected.iter().filter(|t| got.contains(&key(&t.entry, &t.deposit))).count();
+        let found = expected
+            .iter()
+            .filter(|t| got.contains(&key(&t.entry, &t.deposit)))
+            .count();
         println!(
             "{:<10} accepted {:>4}, precision {:.4}; expected {:>4}, recall {:.4}",
             m.as_str(),
@@ -115,7 +124,14 @@ fn precision_and_recall_of_the_automatically_accepted_links() {
         .take(10)
         .collect();
     for l in &wrong {
-        println!("wrong: {} → {} ({}, {:.3}) {:?}", l.entry, l.deposit, l.method.as_str(), l.score, l.evidence);
+        println!(
+            "wrong: {} → {} ({}, {:.3}) {:?}",
+            l.entry,
+            l.deposit,
+            l.method.as_str(),
+            l.score,
+            l.evidence
+        );
     }
     let missed: Vec<_> = truth
         .iter()
@@ -123,7 +139,9 @@ fn precision_and_recall_of_the_automatically_accepted_links() {
         .take(10)
         .collect();
     for t in &missed {
-        let l = links.iter().find(|l| l.entry == t.entry && l.deposit == t.deposit);
+        let l = links
+            .iter()
+            .find(|l| l.entry == t.entry && l.deposit == t.deposit);
         println!(
             "missed: {} → {} ({}, {:?}) as {:?}",
             t.entry,
@@ -134,7 +152,10 @@ fn precision_and_recall_of_the_automatically_accepted_links() {
         );
         if let Some(l) = l {
             for e in &l.evidence {
-                println!("    {:?} {:.2} {} | {}", e.feature, e.weight, e.planned, e.deposited);
+                println!(
+                    "    {:?} {:.2} {} | {}",
+                    e.feature, e.weight, e.planned, e.deposited
+                );
             }
         }
     }
@@ -159,4 +180,86 @@ fn a_second_run_changes_nothing() {
     assert!(!first.is_empty());
     let second = dmpgraph_link::run(&inputs, Glossary::builtin(), &first, &config, t1);
     assert_eq!(first, second);
+}
+
+#[derive(Deserialize)]
+struct Expected {
+    entry: EntryRef,
+    status: String,
+}
+
+/// The deposit report on the evaluation set, for every status: over the
+/// true links (the report's rules alone), and over the links the linker
+/// accepted (the whole chain).
+#[test]
+fn the_deposit_report_is_right_for_every_status() {
+    use dmpgraph_link::report::{report, DepositStatus};
+    let plans: Vec<Dmp> = lines("plans.jsonl");
+    let deposits: Vec<Deposit> = lines("deposits.jsonl");
+    let truth: Vec<Truth> = lines("truth.jsonl");
+    let expected: Vec<Expected> = lines("statuses.jsonl");
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir().join("meta.json")).unwrap()).unwrap();
+    let today: chrono::NaiveDate = meta["today"].as_str().unwrap().parse().unwrap();
+    let now = "2026-12-01T00:00:00Z".parse().unwrap();
+    let true_links: Vec<dmpgraph_link::Link> = dmpgraph_link::decide(
+        truth
+            .iter()
+            .map(|t| dmpgraph_link::Proposal {
+                entry: t.entry.clone(),
+                deposit: t.deposit.clone(),
+                method: t.method,
+                relation: dmpgraph_link::IS_DEPOSIT_OF.into(),
+                via: None,
+                score: 1.0,
+                evidence: Vec::new(),
+            })
+            .collect(),
+        &[],
+        &LinkConfig::default(),
+        now,
+    );
+    let funder = dmpgraph_model::CatalogConfig::builtin().funder.clone();
+    let linked = dmpgraph_link::run(
+        &Inputs {
+            plans: &plans,
+            deposits: &deposits,
+            funder: &funder,
+        },
+        Glossary::builtin(),
+        &[],
+        &LinkConfig::default(),
+        now,
+    );
+    let want: BTreeMap<EntryRef, String> =
+        expected.into_iter().map(|e| (e.entry, e.status)).collect();
+    for (what, links) in [("true links", &true_links), ("the linker's links", &linked)] {
+        let r = report(&plans, &deposits, links, today);
+        assert_eq!(r.rows.len(), want.len());
+        let mut wrong = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for row in &r.rows {
+            seen.insert(row.status);
+            if want.get(&row.entry).map(String::as_str) != Some(row.status.as_str()) {
+                wrong.push(format!(
+                    "{}: {} ≠ {:?}",
+                    row.entry,
+                    row.status.as_str(),
+                    want.get(&row.entry)
+                ));
+            }
+        }
+        let share = 1.0 - wrong.len() as f64 / r.rows.len() as f64;
+        println!(
+            "report over {what}: {:.4} of {} entries right",
+            share,
+            r.rows.len()
+        );
+        if what == "true links" {
+            assert!(wrong.is_empty(), "{what}: {wrong:#?}");
+            assert_eq!(seen.len(), DepositStatus::ALL.len(), "every status occurs");
+        } else {
+            assert!(share >= 0.99, "{what}: {wrong:#?}");
+        }
+    }
 }

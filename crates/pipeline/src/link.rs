@@ -112,7 +112,9 @@ pub fn load(catalog: &dyn Catalog) -> Result<Stored, PipelineError> {
 /// A plan's public side as the model has it (the linker sees no private
 /// field, so no link's evidence can quote one).
 fn plan_of(catalog: &dyn Catalog, entry: &RecordEntry) -> Result<Dmp, String> {
-    let quads = catalog.public_graph(&entry.graph).map_err(|e| e.to_string())?;
+    let quads = catalog
+        .public_graph(&entry.graph)
+        .map_err(|e| e.to_string())?;
     let base = Base::of_record(&entry.graph)?;
     let mut dmp = dmpgraph_rdf::graphs_to_dmp(&quads, &base).map_err(|e| e.to_string())?;
     if dmp.project.grant_number.trim().is_empty() {
@@ -184,8 +186,14 @@ pub fn run(
     let mut changes = Vec::new();
     let mut ids = Vec::new();
     for l in &links {
-        *summary.by_status.entry(l.status.as_str().into()).or_default() += 1;
-        *summary.by_method.entry(l.method.as_str().into()).or_default() += 1;
+        *summary
+            .by_status
+            .entry(l.status.as_str().into())
+            .or_default() += 1;
+        *summary
+            .by_method
+            .entry(l.method.as_str().into())
+            .or_default() += 1;
         match before.get(l.id.as_str()) {
             Some(old) if *old == l => summary.unchanged += 1,
             Some(_) => {
@@ -197,7 +205,11 @@ pub fn run(
                 ids.push((l.id.clone(), false));
             }
             None => {
-                changes.push(Change::Put(link_write(l, base, vec![Condition::MustNotExist])));
+                changes.push(Change::Put(link_write(
+                    l,
+                    base,
+                    vec![Condition::MustNotExist],
+                )));
                 ids.push((l.id.clone(), true));
             }
         }
@@ -242,7 +254,9 @@ pub enum DecisionError {
         id: String,
     },
     /// Another writer changed the link first.
-    #[error("link {id} changed while the decision was being written; nothing was written, decide again")]
+    #[error(
+        "link {id} changed while the decision was being written; nothing was written, decide again"
+    )]
     Changed {
         /// The link.
         id: String,
@@ -278,7 +292,11 @@ pub fn decide(
     if let Some(n) = note {
         link.note = Some(n.to_string());
     }
-    let write = link_write(&link, base, vec![Condition::IfMatch(entry.public_hash.clone())]);
+    let write = link_write(
+        &link,
+        base,
+        vec![Condition::IfMatch(entry.public_hash.clone())],
+    );
     match sink.write(vec![Change::Put(write)])?.first() {
         Some(WriteOutcome::Updated { .. } | WriteOutcome::Unchanged) => Ok(link),
         _ => Err(DecisionError::Changed { id: id.to_string() }),

@@ -58,10 +58,16 @@ pub fn link_graph(link: &Link, base: &Base) -> (NamedNode, Vec<Quad>) {
     let g = GraphName::NamedNode(graph.clone());
     let node = NamedNode::new_unchecked(format!("{}#link", graph.as_str()));
     let mut quads = Vec::new();
-    let mut add = |s: &NamedNode, p: NamedNode, o: Term| quads.push(Quad::new(s.clone(), p, o, g.clone()));
+    let mut add =
+        |s: &NamedNode, p: NamedNode, o: Term| quads.push(Quad::new(s.clone(), p, o, g.clone()));
     let text = |t: &str| -> Term { Literal::new_simple_literal(t).into() };
-    let decimal = |v: f64| -> Term { Literal::new_typed_literal(format!("{v:.4}"), xsd::DECIMAL).into() };
-    add(&entry_iri(base, &link.entry), iri(DCAT, "qualifiedRelation"), node.clone().into());
+    let decimal =
+        |v: f64| -> Term { Literal::new_typed_literal(format!("{v:.4}"), xsd::DECIMAL).into() };
+    add(
+        &entry_iri(base, &link.entry),
+        iri(DCAT, "qualifiedRelation"),
+        node.clone().into(),
+    );
     add(&node, rdf::TYPE.into(), iri(DCAT, "Relationship").into());
     add(&node, rdf::TYPE.into(), iri(PROV, "Entity").into());
     add(
@@ -70,7 +76,11 @@ pub fn link_graph(link: &Link, base: &Base) -> (NamedNode, Vec<Quad>) {
         deposit_dataset_iri(base, &link.deposit.to_string()).into(),
     );
     add(&node, iri(DCTERMS, "identifier"), text(&link.id));
-    add(&node, iri(DCAT, "hadRole"), iri(DMPG, &link.relation).into());
+    add(
+        &node,
+        iri(DCAT, "hadRole"),
+        iri(DMPG, &link.relation).into(),
+    );
     add(&node, iri(DMPG, "linkMethod"), text(link.method.as_str()));
     add(&node, iri(DMPG, "score"), decimal(link.score));
     add(&node, iri(DMPG, "linkStatus"), text(link.status.as_str()));
@@ -91,9 +101,17 @@ pub fn link_graph(link: &Link, base: &Base) -> (NamedNode, Vec<Quad>) {
         )
         .into(),
     );
-    add(&node, iri(DMPG, "depositIdentifier"), text(&link.deposit.to_string()));
+    add(
+        &node,
+        iri(DMPG, "depositIdentifier"),
+        text(&link.deposit.to_string()),
+    );
     if let Some(v) = &link.via {
-        add(&node, iri(DMPG, "via"), deposit_dataset_iri(base, &v.to_string()).into());
+        add(
+            &node,
+            iri(DMPG, "via"),
+            deposit_dataset_iri(base, &v.to_string()).into(),
+        );
     }
     if let Some(n) = &link.note {
         add(&node, iri(RDFS, "comment"), text(n));
@@ -123,7 +141,9 @@ pub fn link_graph(link: &Link, base: &Base) -> (NamedNode, Vec<Quad>) {
 /// The link a record's graph holds; `None` when it holds none.
 pub fn link_document(quads: &[Quad]) -> Option<Result<Link, serde_json::Error>> {
     quads.iter().find_map(|q| match &q.object {
-        Term::Literal(l) if q.predicate.as_str() == LINK_DOCUMENT => Some(serde_json::from_str(l.value())),
+        Term::Literal(l) if q.predicate.as_str() == LINK_DOCUMENT => {
+            Some(serde_json::from_str(l.value()))
+        }
         _ => None,
     })
 }
@@ -159,16 +179,24 @@ mod tests {
         };
         let base = Base::default();
         let (graph, quads) = link_graph(&link, &base);
-        assert!(graph.as_str().ends_with(&format!("link/{}", link.id.replace(':', "%3A"))));
+        assert!(graph
+            .as_str()
+            .ends_with(&format!("link/{}", link.id.replace(':', "%3A"))));
         let has = |p: &str, o: &str| {
             quads
                 .iter()
                 .any(|q| q.predicate.as_str() == p && q.object.to_string().contains(o))
         };
         assert!(has("http://www.w3.org/ns/dcat#qualifiedRelation", "#link"));
-        assert!(has("http://purl.org/dc/terms/relation", "deposit/doi%3A10.99999%2Fx#dataset"));
+        assert!(has(
+            "http://purl.org/dc/terms/relation",
+            "deposit/doi%3A10.99999%2Fx#dataset"
+        ));
         assert!(has("https://w3id.org/dmpgraph/ns#linkStatus", "accepted"));
-        assert!(has("https://w3id.org/dmpgraph/ns#deposited", "JP22ek0109555"));
+        assert!(has(
+            "https://w3id.org/dmpgraph/ns#deposited",
+            "JP22ek0109555"
+        ));
         assert_eq!(link_document(&quads).unwrap().unwrap(), link);
     }
 }

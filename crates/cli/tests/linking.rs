@@ -1,0 +1,180 @@
+//! `dmpgraph link` and `dmpgraph report deposits` end to end: plans ingested
+//! from AMED workbooks, deposits stored as a harvest stores them, the
+//! binary linking them, a curator deciding, SPARQL seeing the links.
+
+mod common;
+
+use common::{bin, ingest_ok, json, s, stdout};
+use dmpgraph_dev::linkset::{linkset, LinkSetOptions};
+use dmpgraph_harvest::client::Validators;
+use dmpgraph_harvest::run::Harvested;
+use dmpgraph_pipeline::harvest::deposit_write;
+use dmpgraph_pipeline::Sink;
+use dmpgraph_rdf::Base;
+use dmpgraph_store::Change;
+use std::path::Path;
+
+/// A store holding a small generated evaluation set: its plans ingested
+/// from workbooks, its deposits written as the harvest writes them.
+fn store_with_linkset(store: &Path, work: &Path) -> dmpgraph_dev::linkset::LinkSet {
+    let set = linkset(&LinkSetOptions {
+        plans: 12,
+        records: 150,
+        seed: 11,
+    });
+    let plans = work.join("plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    for (i, p) in set.plans.iter().enumerate() {
+        let style = dmpgraph_dev::generated_style(i as u64);
+        dmpgraph_dev::write_xlsx(p, &style, &plans.join(format!("plan-{i}.xlsx"))).unwrap();
+    }
+    ingest_ok(store, &[], &plans);
+    let local = dmpgraph_pipeline::Local::open(store, true).unwrap();
+    {
+        let mut sink = local.sink();
+        let base = Base::default();
+        let changes = set
+            .deposits
+            .iter()
+            .map(|d| {
+                Change::Put(deposit_write(
+                    &Harvested {
+                        deposit: d.clone(),
+                        content_hash: format!("{:x}", d.titles.len()),
+                        url: format!("http://127.0.0.1:1/{}", d.id),
+                        validators: Validators::default(),
+                        retrieved: "2026-11-01T00:00:00Z".parse().unwrap(),
+                    },
+                    &base,
+                ))
+            })
+            .collect();
+        sink.write(changes).unwrap();
+    }
+    local.shutdown().unwrap();
+    set
+}
+
+fn link(store: &Path, args: &[&str]) -> std::process::Output {
+    let o = bin()
+        .arg("link")
+        .args(args)
+        .args(["--store", s(store)])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "link {args:?}: {}\n{}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+#[test]
+fn link_run_curation_and_the_deposit_report() {
+    let store = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let set = store_with_linkset(store.path(), work.path());
+
+    let first = json(&link(store.path(), &["run", "--json"]));
+    assert!(first["new"].as_u64().unwrap() > 0, "{first}");
+    assert_eq!(first["conflicts"].as_array().unwrap().len(), 0, "{first}");
+    // Twice: nothing changes.
+    let again = json(&link(store.path(), &["run", "--json"]));
+    assert_eq!(again["new"], 0, "{again}");
+    assert_eq!(again["changed"], 0, "{again}");
+    assert_eq!(again["removed"], 0, "{again}");
+
+    let links = json(&link(store.path(), &["list", "--format", "json"]));
+    let links = links.as_array().unwrap();
+    let accepted: Vec<_> = links.iter().filter(|l| l["status"] == "accepted").collect();
+    assert!(!accepted.is_empty());
+    // Every accepted link is a true one.
+    let truth: std::collections::HashSet<(String, u32, String)> = set
+        .truth
+        .iter()
+        .map(|t| (t.entry.plan.clone(), t.entry.dataset, t.deposit.to_string()))
+        .collect();
+    for l in &accepted {
+        let k = (
+            l["entry"]["plan"].as_str().unwrap().to_string(),
+            l["entry"]["dataset"].as_u64().unwrap() as u32,
+            l["deposit"].as_str().unwrap().to_string(),
+        );
+        assert!(truth.contains(&k), "{l}");
+    }
+
+    // A curator rejects one accepted link; the decision survives a run.
+    let id = accepted[0]["id"].as_str().unwrap().to_string();
+    link(store.path(), &["reject", &id, "--note", "checked by hand"]);
+    let after = json(&link(store.path(), &["run", "--json"]));
+    assert_eq!(after["changed"], 0, "{after}");
+    let listed = json(&link(
+        store.path(),
+        &["list", "--status", "rejected", "--format", "json"],
+    ));
+    let rejected = listed.as_array().unwrap();
+    assert_eq!(rejected.len(), 1, "{listed}");
+    assert_eq!(rejected[0]["id"], id.as_str());
+    assert_eq!(rejected[0]["decided_by"], "curator");
+    assert_eq!(rejected[0]["note"], "checked by hand");
+    // An unknown link: exit 1, named.
+    let o = bin()
+        .args([
+            "link",
+            "accept",
+            "link:0000000000000000",
+            "--store",
+            s(store.path()),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("link:0000000000000000"));
+
+    // The links in SPARQL.
+    let q = "PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dmpg: <https://w3id.org/dmpgraph/ns#> \
+             SELECT (COUNT(*) AS ?n) WHERE { ?entry dcat:qualifiedRelation ?r . ?r dmpg:linkStatus \"rejected\" }";
+    let o = bin()
+        .args(["query", "--store", s(store.path()), "--format", "csv", q])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&o).lines().nth(1).is_some_and(|l| l.trim() == "1"),
+        "{}",
+        stdout(&o)
+    );
+
+    // The deposit report, as of the set's day.
+    let o = bin()
+        .args([
+            "report",
+            "deposits",
+            "--store",
+            s(store.path()),
+            "--format",
+            "json",
+            "--today",
+        ])
+        .arg(set.today.to_string())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = json(&o);
+    let rows = report["rows"].as_array().unwrap();
+    let entries: usize = set.plans.iter().map(|p| p.datasets.len()).sum();
+    assert_eq!(rows.len(), entries);
+    let o = bin()
+        .args([
+            "report",
+            "deposits",
+            "--store",
+            s(store.path()),
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.stdout.starts_with("\u{feff}".as_bytes()));
+}
