@@ -165,6 +165,36 @@ fn link_run_curation_and_the_deposit_report() {
     let rows = report["rows"].as_array().unwrap();
     let entries: usize = set.plans.iter().map(|p| p.datasets.len()).sum();
     assert_eq!(rows.len(), entries);
+    // "Which planned datasets are overdue", read directly in SPARQL.
+    let overdue = rows.iter().filter(|r| r["status"] == "overdue").count();
+    assert!(overdue > 0);
+    let q = format!(
+        "PREFIX dmpg: <https://w3id.org/dmpgraph/ns#> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> \
+         SELECT (COUNT(*) AS ?n) WHERE {{ ?e dmpg:depositOutcome \"not_deposited\" ; dmpg:dueDate ?due \
+         FILTER(?due < \"{}\"^^xsd:date) }}",
+        set.today
+    );
+    let o = bin()
+        .args(["query", "--store", s(store.path()), "--format", "csv", &q])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&o).lines().nth(1).map(str::trim),
+        Some(overdue.to_string().as_str()),
+        "{}",
+        stdout(&o)
+    );
+    let o = bin()
+        .args(["report", "deposits", "--store", s(store.path()), "--today"])
+        .arg(set.today.to_string())
+        .output()
+        .unwrap();
+    let table = stdout(&o);
+    println!("{table}");
+    assert!(
+        table.contains("事業 (programme)") && table.contains(&set.plans[0].project.grant_number),
+        "{table}"
+    );
     let o = bin()
         .args([
             "report",

@@ -13,6 +13,7 @@ use crate::catalog::Catalog;
 use crate::ingest::Sink;
 use crate::PipelineError;
 use chrono::{DateTime, Utc};
+use dmpgraph_link::report::{DepositStatus, ReportRow};
 use dmpgraph_link::text::Glossary;
 use dmpgraph_link::{Decider, Inputs, Link, LinkConfig, Status};
 use dmpgraph_model::deposit::Deposit;
@@ -93,6 +94,7 @@ pub fn load(catalog: &dyn Catalog) -> Result<Stored, PipelineError> {
                     )),
                 }
             }
+            RecordKind::Link if entry.key.id.starts_with("deposit-status:") => {}
             RecordKind::Link => {
                 let quads = catalog.public_graph(&entry.graph)?;
                 match link_document(&quads) {
@@ -228,20 +230,94 @@ pub fn run(
             ids.push((old.id.clone(), false));
         }
     }
-    if changes.is_empty() {
-        return Ok(summary);
-    }
-    let outcomes = sink.write(changes)?;
-    for ((id, _), o) in ids.into_iter().zip(outcomes) {
-        match o {
-            WriteOutcome::Created { .. } | WriteOutcome::Revived { .. } => summary.new += 1,
-            WriteOutcome::Updated { .. } => summary.changed += 1,
-            WriteOutcome::Unchanged => summary.unchanged += 1,
-            WriteOutcome::Deleted { .. } => summary.removed += 1,
-            _ => summary.conflicts.push(id),
+    if !changes.is_empty() {
+        let outcomes = sink.write(changes)?;
+        for ((id, _), o) in ids.into_iter().zip(outcomes) {
+            match o {
+                WriteOutcome::Created { .. } | WriteOutcome::Revived { .. } => summary.new += 1,
+                WriteOutcome::Updated { .. } => summary.changed += 1,
+                WriteOutcome::Unchanged => summary.unchanged += 1,
+                WriteOutcome::Deleted { .. } => summary.removed += 1,
+                _ => summary.conflicts.push(id),
+            }
         }
     }
+    // The deposit report's facts that do not change with the day, per
+    // plan, where a query reads them directly.
+    let today = now.date_naive();
+    let report = dmpgraph_link::report::report(&stored.plans, &stored.deposits, &links, today);
+    let mut by_plan: BTreeMap<&str, Vec<&ReportRow>> = BTreeMap::new();
+    for r in &report.rows {
+        by_plan.entry(r.entry.plan.as_str()).or_default().push(r);
+    }
+    let writes: Vec<Change> = by_plan
+        .iter()
+        .map(|(plan, rows)| Change::Put(status_write(plan, rows, base)))
+        .collect();
+    if !writes.is_empty() {
+        sink.write(writes)?;
+    }
     Ok(summary)
+}
+
+/// The record id of a plan's deposit facts.
+pub fn status_id(plan: &str) -> String {
+    format!("deposit-status:{plan}")
+}
+
+/// What the deposit report says of an entry that does not change with the
+/// day: `not_deposited` (then `dmpg:dueDate` says from when it is
+/// overdue), or the report's status of a deposited or not applicable entry.
+pub fn outcome(row: &ReportRow) -> &'static str {
+    match row.status {
+        DepositStatus::NotYetDue | DepositStatus::Overdue => "not_deposited",
+        s => s.as_str(),
+    }
+}
+
+/// A plan's deposit facts as a record: per entry `dmpg:depositOutcome`
+/// and `dmpg:dueDate`, so that "which planned datasets are overdue" is
+/// `?e dmpg:depositOutcome "not_deposited" ; dmpg:dueDate ?d FILTER(?d < today)`.
+pub fn status_write(plan: &str, rows: &[&ReportRow], base: &Base) -> RecordWrite {
+    use oxigraph::model::vocab::xsd;
+    use oxigraph::model::{GraphName, Literal, NamedNode, Quad};
+    let id = status_id(plan);
+    let graph = base.link_iri(&id);
+    let g = GraphName::NamedNode(graph.clone());
+    let p = |l: &str| NamedNode::new_unchecked(format!("{}{l}", dmpgraph_rdf::DMPG));
+    let mut public = Vec::new();
+    for r in rows {
+        let e = dmpgraph_rdf::link::entry_iri(base, &r.entry);
+        public.push(Quad::new(
+            e.clone(),
+            p("depositOutcome"),
+            Literal::new_simple_literal(outcome(r)),
+            g.clone(),
+        ));
+        if let Some(d) = r.due {
+            public.push(Quad::new(
+                e,
+                p("dueDate"),
+                Literal::new_typed_literal(d.to_string(), xsd::DATE),
+                g.clone(),
+            ));
+        }
+    }
+    RecordWrite {
+        key: link_key(&id),
+        graph,
+        public,
+        private: Vec::new(),
+        format: SourceFormat::Linker,
+        base_iri: Some(base.as_str().to_string()),
+        sets: vec!["link".into(), "link:deposit-status".into()],
+        version: None,
+        source: None,
+        title: Some(format!("deposit status of {plan}")),
+        datasets: None,
+        madmp_version: None,
+        conditions: Vec::new(),
+    }
 }
 
 /// A curator's decision could not be recorded.
