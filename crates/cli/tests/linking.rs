@@ -208,3 +208,188 @@ fn link_run_curation_and_the_deposit_report() {
         .unwrap();
     assert!(o.stdout.starts_with("\u{feff}".as_bytes()));
 }
+
+/// The `<metadata>` of a GetRecord response as a document of its own.
+fn metadata_of(xml: &str) -> String {
+    let rest = xml.split("<metadata>").nth(1).expect("a record");
+    let body = rest[..rest.find("</metadata>").expect("closed")].trim();
+    let name_end = body.find([' ', '>']).expect("an element");
+    format!(
+        "{} xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"{}",
+        &body[..name_end],
+        &body[name_end..]
+    )
+}
+
+/// The datestamp in a GetRecord response's header.
+fn datestamp_of(xml: &str) -> String {
+    let rest = xml.split("<datestamp>").nth(1).expect("a datestamp");
+    rest[..rest.find('<').unwrap()].to_string()
+}
+
+#[test]
+fn links_show_in_oai_pmh_and_madmp_exports_which_still_validate() {
+    use common::http::{get, Server};
+    let store = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let set = store_with_linkset(store.path(), work.path());
+    link(store.path(), &["run", "--json"]);
+    let links = json(&link(store.path(), &["list", "--format", "json"]));
+    // A direct link to a DOI, on an entry with no other accepted link.
+    let accepted: Vec<&serde_json::Value> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["status"] == "accepted")
+        .collect();
+    let chosen = accepted
+        .iter()
+        .find(|l| {
+            l["relation"] == "IsDepositOf"
+                && l["deposit"].as_str().unwrap().starts_with("doi:")
+                && accepted.iter().filter(|o| o["entry"] == l["entry"]).count() == 1
+        })
+        .expect("a direct DOI link");
+    let plan = chosen["entry"]["plan"].as_str().unwrap().to_string();
+    let n = chosen["entry"]["dataset"].as_u64().unwrap();
+    let doi = chosen["deposit"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("doi:");
+    let deposit = set
+        .deposits
+        .iter()
+        .find(|d| d.id.to_string() == chosen["deposit"].as_str().unwrap())
+        .unwrap();
+    let repo = "dmp.example.org";
+    let identifier = format!("oai:{repo}:dataset:{plan}:{n}");
+
+    let server = Server::start(store.path(), &["--oai-repository-identifier", repo]);
+    let record = |prefix: &str| {
+        let r = get(
+            &server,
+            &format!("/oai?verb=GetRecord&metadataPrefix={prefix}&identifier={identifier}"),
+            "text/xml",
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(!r.body.contains("<error"), "{}", r.body);
+        r.body
+    };
+    let jpcoar = record("jpcoar_2.0");
+    let datacite = record("oai_datacite");
+    let doi_url = format!("https://doi.org/{doi}");
+    assert!(
+        jpcoar.contains(&format!(
+            "<jpcoar:relation relationType=\"isIdenticalTo\"><jpcoar:relatedIdentifier identifierType=\"DOI\">{doi_url}</jpcoar:relatedIdentifier>"
+        )),
+        "{jpcoar}"
+    );
+    assert!(
+        datacite.contains(&format!(
+            "<relatedIdentifier relatedIdentifierType=\"DOI\" relationType=\"IsIdenticalTo\">{doi}</relatedIdentifier>"
+        )),
+        "{datacite}"
+    );
+    if let Some(standards) = dmpgraph_dev::testing::standards_dir() {
+        if dmpgraph_dev::testing::tool_ready("xmllint") {
+            for (xml, schema) in [
+                (&jpcoar, "jpcoar/2.0/jpcoar_scm.xsd"),
+                (&datacite, "datacite/kernel-4/metadata.xsd"),
+            ] {
+                let doc = metadata_of(xml);
+                if let Err(e) = dmpgraph_dev::testing::xmllint(&standards, schema, &doc) {
+                    panic!("{schema}: {e}\n{doc}");
+                }
+            }
+            assert!(
+                common::irdb::irdb_problems(&metadata_of(&jpcoar)).is_empty(),
+                "{jpcoar}"
+            );
+        }
+    }
+    // A curator rejects the link while the server serves: the record drops
+    // the relation and takes a new datestamp, so incremental harvests see it.
+    let before = datestamp_of(&jpcoar);
+    link(
+        store.path(),
+        &[
+            "reject",
+            chosen["id"].as_str().unwrap(),
+            "--note",
+            "not this one",
+        ],
+    );
+    let jpcoar_after = record("jpcoar_2.0");
+    assert!(!jpcoar_after.contains(&doi_url), "{jpcoar_after}");
+    let after = datestamp_of(&jpcoar_after);
+    assert!(after > before, "{before} → {after}");
+    let listed = get(
+        &server,
+        &format!("/oai?verb=ListIdentifiers&metadataPrefix=oai_dc&from={after}"),
+        "text/xml",
+    );
+    assert!(listed.body.contains(&identifier), "{}", listed.body);
+    // Accepted again: back in the record.
+    link(store.path(), &["accept", chosen["id"].as_str().unwrap()]);
+    assert!(record("jpcoar_2.0").contains(&doi_url));
+    drop(server);
+
+    // maDMP: the deposit's identifier is the dataset's, its repository the
+    // distribution's host; in 1.3 and 1.2, and both validate.
+    let mut documents = Vec::new();
+    for version in ["1.3", "1.2"] {
+        let o = bin()
+            .args([
+                "export",
+                "madmp",
+                "--dmp",
+                &plan,
+                "--version",
+                version,
+                "--store",
+                s(store.path()),
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let doc = json(&o);
+        let ds = doc["dmp"]["dataset"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["dmpg:datasetNumber"] == n)
+            .unwrap_or_else(|| panic!("dataset {n}: {doc}"))
+            .clone();
+        assert_eq!(ds["dataset_id"]["identifier"], doi_url.as_str(), "{ds}");
+        assert_eq!(ds["dataset_id"]["type"], "doi", "{ds}");
+        let host = &ds["distribution"][0]["host"];
+        assert_eq!(host["title"], deposit.repository().name.as_str(), "{ds}");
+        assert_eq!(host["url"], deposit.repository().url.as_str(), "{ds}");
+        documents.push(serde_json::json!({
+            "name": format!("{plan}-{version}.json"),
+            "version": version,
+            "json": doc,
+            "forbidden": [],
+            "foreign_keys": [],
+        }));
+    }
+    let Some(standards) = dmpgraph_dev::testing::standards_dir() else {
+        return;
+    };
+    if !dmpgraph_dev::testing::python_ready("jsonschema, pyld, rdflib, rfc3339_validator") {
+        return;
+    }
+    let task = serde_json::json!({
+        "schemas": standards.join("madmp"),
+        "context": common::repo_root().join("ontologies/madmp-context.jsonld"),
+        "documents": documents,
+    });
+    let report = dmpgraph_dev::testing::run_python(
+        &common::repo_root().join("crates/madmp/tests/python/check_exports.py"),
+        &task,
+    );
+    assert!(
+        report.contains("2 documents checked, 0 problems"),
+        "{report}"
+    );
+}

@@ -111,6 +111,10 @@ pub struct ReportDeposit {
     pub published: Option<NaiveDate>,
     /// Its landing page.
     pub url: Option<String>,
+    /// How it stands to the entry: `IsDepositOf` (it is the planned
+    /// dataset), or a hierarchy link's relation (`IsPartOf`, `IsVersionOf`,
+    /// `IsSupplementTo`; see [`crate::Link::relation`]).
+    pub relation: String,
 }
 
 /// One planned dataset.
@@ -279,19 +283,26 @@ fn programme(project: &Project) -> String {
 /// `today`. Linear in plans, deposits and links.
 pub fn report(plans: &[Dmp], deposits: &[Deposit], links: &[Link], today: NaiveDate) -> Report {
     let by_id: HashMap<String, &Deposit> = deposits.iter().map(|d| (d.id.to_string(), d)).collect();
-    let mut linked: HashMap<&EntryRef, Vec<&Deposit>> = HashMap::new();
+    let mut linked: HashMap<&EntryRef, Vec<(&Deposit, &str)>> = HashMap::new();
     for l in links.iter().filter(|l| l.status == Status::Accepted) {
         if let Some(d) = by_id.get(&l.deposit.to_string()) {
-            linked.entry(&l.entry).or_default().push(d);
+            linked
+                .entry(&l.entry)
+                .or_default()
+                .push((d, l.relation.as_str()));
         }
     }
     let mut rows = Vec::new();
     for plan in plans {
         for ds in &plan.datasets {
             let entry = EntryRef::new(plan.id(), ds.number);
-            let mut ds_deposits: Vec<&Deposit> = linked.get(&entry).cloned().unwrap_or_default();
-            ds_deposits.sort_by_key(|d| d.id.to_string());
-            ds_deposits.dedup_by_key(|d| d.id.to_string());
+            let mut with_relation: Vec<(&Deposit, &str)> =
+                linked.get(&entry).cloned().unwrap_or_default();
+            // A deposit linked twice (directly and through another) counts
+            // once, as the direct link says.
+            with_relation.sort_by_key(|(d, r)| (d.id.to_string(), *r != crate::IS_DEPOSIT_OF));
+            with_relation.dedup_by_key(|(d, _)| d.id.to_string());
+            let ds_deposits: Vec<&Deposit> = with_relation.iter().map(|(d, _)| *d).collect();
             let status = status_of(&plan.project, ds, &ds_deposits, today);
             let due = due_date(&plan.project, ds);
             rows.push(ReportRow {
@@ -307,14 +318,15 @@ pub fn report(plans: &[Dmp], deposits: &[Deposit], links: &[Link], today: NaiveD
                 planned_date: ds.publication_date,
                 deadline: ds.publication_deadline(&plan.project),
                 due,
-                deposits: ds_deposits
+                deposits: with_relation
                     .iter()
-                    .map(|d| ReportDeposit {
+                    .map(|(d, relation)| ReportDeposit {
                         id: d.id.to_string(),
                         source: d.source.as_str().into(),
                         access: d.access,
                         published: published(d),
                         url: d.url.clone(),
+                        relation: (*relation).to_string(),
                     })
                     .collect(),
                 days_overdue: (status == DepositStatus::Overdue)

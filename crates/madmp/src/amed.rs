@@ -83,6 +83,105 @@ pub fn data_access(method: Option<SharingMethod>) -> DataAccess {
     }
 }
 
+/// A deposit of a planned dataset, as a maDMP export shows it (from the
+/// links a curator or the linker accepted).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deposited {
+    /// Its identifier: a DOI as `https://doi.org/10.…`, else its landing
+    /// page or accession number.
+    pub identifier: String,
+    /// The identifier's type (`doi`, `url`, `other`).
+    pub id_type: &'static str,
+    /// Whether it is the planned dataset itself (not a part or a version).
+    pub direct: bool,
+    /// Its title.
+    pub title: Option<String>,
+    /// Its landing page.
+    pub landing: Option<String>,
+    /// Its access, as maDMP says it.
+    pub data_access: DataAccess,
+    /// When it was published.
+    pub issued: Option<chrono::NaiveDate>,
+    /// The repository's name and home page.
+    pub host: (String, String),
+}
+
+/// Puts a dataset's deposits into an export: the dataset whose number
+/// (`dmpg:datasetNumber`) is `number` takes the first direct deposit's
+/// identifier as its `dataset_id` (the identifier it had, the catalog's,
+/// moves to `alternate_identifier`), and each deposit becomes a
+/// distribution whose `host` is its repository, in place of the planned
+/// distribution (kept when no deposit is direct).
+pub fn put_deposits(doc: &mut MadmpDocument, number: u32, deposits: &[Deposited]) {
+    if deposits.is_empty() {
+        return;
+    }
+    let key = dmpg("datasetNumber");
+    let Some(ds) = doc
+        .dmp
+        .dataset
+        .iter_mut()
+        .find(|d| d.extra.get(&key).and_then(Value::as_u64) == Some(u64::from(number)))
+    else {
+        return;
+    };
+    if let Some(first) = deposits.iter().find(|d| d.direct) {
+        if ds.dataset_id.identifier != first.identifier {
+            let old = std::mem::replace(
+                &mut ds.dataset_id,
+                DatasetId {
+                    identifier: first.identifier.clone(),
+                    r#type: first.id_type.to_owned(),
+                    extra: Map::new(),
+                },
+            );
+            ds.alternate_identifier
+                .get_or_insert_with(Vec::new)
+                .push(AlternateIdentifier {
+                    identifier: old.identifier,
+                    r#type: old.r#type,
+                    extra: Map::new(),
+                });
+        }
+    }
+    let planned = ds.distribution.take().unwrap_or_default();
+    let mut distributions: Vec<Distribution> = deposits
+        .iter()
+        .map(|d| Distribution {
+            access_url: d.landing.clone(),
+            available_until: None,
+            byte_size: None,
+            data_access: d.data_access,
+            description: None,
+            download_url: None,
+            format: None,
+            host: Some(Host {
+                availability: None,
+                backup_frequency: None,
+                backup_type: None,
+                certified_with: None,
+                description: None,
+                geo_location: None,
+                host_id: None,
+                pid_system: None,
+                storage_type: None,
+                support_versioning: None,
+                title: d.host.0.clone(),
+                url: Some(d.host.1.clone()),
+                extra: Map::new(),
+            }),
+            issued: d.issued.map(date),
+            license: None,
+            title: d.title.clone().unwrap_or_else(|| ds.title.clone()),
+            extra: Map::new(),
+        })
+        .collect();
+    if !deposits.iter().any(|d| d.direct) {
+        distributions.splice(0..0, planned);
+    }
+    ds.distribution = Some(distributions);
+}
+
 /// The AMED plan as a maDMP document (see the module documentation for
 /// where each value goes and how missing required keys are derived).
 ///

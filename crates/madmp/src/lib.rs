@@ -62,7 +62,7 @@ pub mod privacy;
 mod validate;
 mod version;
 
-pub use amed::{amed_to_madmp, AmedExportOptions};
+pub use amed::{amed_to_madmp, put_deposits, AmedExportOptions, Deposited};
 pub use codes::{
     Certification, CountryCode, CurrencyCode, DataAccess, FundingStatus, LanguageCode,
     MetadataStandardIdType, PidSystem, UnknownValue, YesNoUnknown,

@@ -229,7 +229,69 @@ impl Default for Deposit {
     }
 }
 
+/// The repository that holds a deposit, as a DMP names a distribution's
+/// host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Repository {
+    /// Its name (`Japanese Genotype-phenotype Archive (JGA)`, `Zenodo`).
+    pub name: String,
+    /// Its home page.
+    pub url: String,
+}
+
 impl Deposit {
+    /// The repository that holds it: DDBJ's archive for an accession; for
+    /// a DOI the publisher the registry names (else the registry), at the
+    /// site of its landing page (else doi.org).
+    pub fn repository(&self) -> Repository {
+        use crate::identity::Archive;
+        let fixed = |name: &str, url: &str| Repository {
+            name: name.into(),
+            url: url.into(),
+        };
+        if let Identifier::Accession(a) = &self.id {
+            return match a.archive {
+                Archive::Jga => fixed(
+                    "Japanese Genotype-phenotype Archive (JGA)",
+                    "https://www.ddbj.nig.ac.jp/jga/",
+                ),
+                Archive::NbdcHuman => fixed("NBDC Human Database", "https://humandbs.dbcls.jp/"),
+                Archive::Dra => fixed(
+                    "DDBJ Sequence Read Archive (DRA)",
+                    "https://www.ddbj.nig.ac.jp/dra/",
+                ),
+                Archive::BioProject => {
+                    fixed("DDBJ BioProject", "https://www.ddbj.nig.ac.jp/bioproject/")
+                }
+                Archive::BioSample => {
+                    fixed("DDBJ BioSample", "https://www.ddbj.nig.ac.jp/biosample/")
+                }
+            };
+        }
+        let site = self.url.as_deref().and_then(|u| {
+            let iri = oxiri::Iri::parse(u).ok()?;
+            let authority = iri.authority().filter(|a| !a.is_empty())?;
+            Some(format!("{}://{authority}/", iri.scheme()))
+        });
+        Repository {
+            name: self
+                .publisher
+                .clone()
+                .filter(|p| !p.trim().is_empty())
+                .unwrap_or_else(|| self.source.label().to_string()),
+            url: site.unwrap_or_else(|| "https://doi.org/".into()),
+        }
+    }
+
+    /// Its identifier as a resolvable URL: `https://doi.org/10.…` for a
+    /// DOI, else its landing page.
+    pub fn resolvable(&self) -> Option<String> {
+        match &self.id {
+            Identifier::Doi(d) => Some(format!("https://doi.org/{d}")),
+            _ => self.url.clone(),
+        }
+    }
+
     /// An empty deposit of `id` from `source`.
     pub fn new(source: Source, id: Identifier) -> Deposit {
         Deposit {

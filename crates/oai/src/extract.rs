@@ -501,6 +501,75 @@ pub(crate) fn one_per_language(texts: Vec<Text>) -> Vec<Text> {
         .collect()
 }
 
+/// The deposits linked to a dataset, as its records relate them: from its
+/// plan's deposit facts (the linker's `deposit-status:{plan}` record; see
+/// `dmpgraph_rdf::link::status_quads`), the entry `entry` (its IRI).
+/// The deposit that is the dataset (and a dataset a paper cites as its
+/// supplement) `isIdenticalTo`; a part under it `hasPart`, a version
+/// `hasVersion`.
+pub(crate) fn deposits_of(status: &[Quad], entry: &str) -> Vec<Related> {
+    let deposited_as = format!("{DMPG}depositedAs");
+    let mut nodes: Vec<&str> = status
+        .iter()
+        .filter(|q| {
+            matches!(&q.subject, NamedOrBlankNode::NamedNode(n) if n.as_str() == entry)
+                && q.predicate.as_str() == deposited_as
+        })
+        .filter_map(|q| match &q.object {
+            Term::NamedNode(n) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    let value = |node: &str, p: &str| -> Option<&Term> {
+        status
+            .iter()
+            .find(|q| {
+                matches!(&q.subject, NamedOrBlankNode::NamedNode(n) if n.as_str() == node)
+                    && q.predicate.as_str() == p
+            })
+            .map(|q| &q.object)
+    };
+    nodes
+        .into_iter()
+        .filter_map(|node| {
+            let id = match value(node, &format!("{DCT}identifier"))? {
+                Term::Literal(l) => l.value().to_string(),
+                _ => return None,
+            };
+            let iri = |p: &str| match value(node, p) {
+                Some(Term::NamedNode(n)) => Some(n.as_str().to_string()),
+                _ => None,
+            };
+            let relation = match value(node, &format!("{DMPG}linkRelation")) {
+                Some(Term::Literal(l)) => match l.value() {
+                    "IsPartOf" => RelationType::HasPart,
+                    "IsVersionOf" => RelationType::HasVersion,
+                    _ => RelationType::IsIdenticalTo,
+                },
+                _ => RelationType::IsIdenticalTo,
+            };
+            let (identifier, id_type) = if id.starts_with("doi:") {
+                (iri(&format!("{DMPG}resolvableAs"))?, IdType::Doi)
+            } else {
+                (
+                    iri(&format!("{DMPG}resolvableAs"))
+                        .or_else(|| iri("http://www.w3.org/ns/dcat#landingPage"))?,
+                    IdType::Uri,
+                )
+            };
+            let title = value(node, &format!("{DCT}title")).and_then(text_of);
+            Some(Related {
+                relation,
+                identifier,
+                id_type,
+                title,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

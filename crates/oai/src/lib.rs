@@ -34,7 +34,7 @@ use dmpgraph_store::{
     Cursor, Listing, PublicSnapshot, PublicView, RecordEntry, RecordKey, RecordKind, StoreError,
 };
 use extract::PlanGraph;
-use meta::{ItemMeta, Text};
+use meta::{ItemMeta, Related, Text};
 use oxigraph::model::{NamedOrBlankNode, Quad, Term, Triple};
 use std::io::Write;
 use std::ops::Bound;
@@ -224,12 +224,13 @@ impl Reading<'_> {
     /// version is in its graph, so in the item's hash).
     fn fingerprint(&self, item: &Item) -> String {
         format!(
-            "{}|{}|{}|{}|{:?}",
+            "{}|{}|{}|{}|{:?}|{}",
             cache::RENDER_VERSION,
             self.catalog_hash,
             item.hash,
             item.datestamp.timestamp(),
             item.embargoed_until,
+            item.annex.as_deref().unwrap_or(""),
         )
     }
 
@@ -866,17 +867,36 @@ impl Provider {
         let publisher = reading.publisher()?;
         let quads = reading.quads(&entry.graph)?;
         let plan = PlanGraph::new(&entry.graph, quads);
-        let meta = match item.n {
+        let mut meta = match item.n {
             0 => Some(plan.plan(&publisher, entry.version.as_deref())),
             n => plan.dataset(n, item, &publisher),
         };
+        // The deposits linked to a dataset (only an annotated item has any).
+        let node = plan
+            .datasets()
+            .into_iter()
+            .find(|(n, _)| *n == item.n)
+            .map(|(_, node)| node);
+        if let (Some(m), Some(node), true) = (meta.as_mut(), &node, item.annex.is_some()) {
+            let status =
+                RecordKey::new(RecordKind::Link, format!("deposit-status:{}", entry.key.id));
+            if let Some((_, status)) = reading.snapshot.record(&status)? {
+                for r in extract::deposits_of(&status, node) {
+                    let same = |o: &Related| {
+                        jpcoar::related_id(o.id_type, &o.identifier)
+                            == jpcoar::related_id(r.id_type, &r.identifier)
+                    };
+                    if !m.relations.iter().any(same) {
+                        m.relations.push(r);
+                    }
+                }
+            }
+        }
+        // The plan's graph again: cached, a second borrow, not a second read.
+        let quads = reading.quads(&entry.graph)?;
+        let plan = PlanGraph::new(&entry.graph, quads);
         match (format, meta) {
             (Format::Rdf, _) => {
-                let node = plan
-                    .datasets()
-                    .into_iter()
-                    .find(|(n, _)| *n == item.n)
-                    .map(|(_, node)| node);
                 rdf(
                     &entry.graph,
                     node.as_deref().filter(|_| item.n > 0),

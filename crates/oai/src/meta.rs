@@ -130,6 +130,8 @@ pub enum RelationType {
     HasPart,
     /// That resource is this dataset as deposited (its DOI or accession).
     IsIdenticalTo,
+    /// That resource is a version of this dataset as deposited.
+    HasVersion,
 }
 
 impl RelationType {
@@ -139,6 +141,7 @@ impl RelationType {
             RelationType::IsPartOf => "isPartOf",
             RelationType::HasPart => "hasPart",
             RelationType::IsIdenticalTo => "isIdenticalTo",
+            RelationType::HasVersion => "hasVersion",
         }
     }
 
@@ -148,6 +151,7 @@ impl RelationType {
             RelationType::IsPartOf => "IsPartOf",
             RelationType::HasPart => "HasPart",
             RelationType::IsIdenticalTo => "IsIdenticalTo",
+            RelationType::HasVersion => "HasVersion",
         }
     }
 }

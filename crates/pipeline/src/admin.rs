@@ -91,6 +91,9 @@ enum Request {
         query: String,
         format: Option<String>,
     },
+    Annotate {
+        annex: Vec<(RecordKey, Vec<(u32, String)>)>,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -486,6 +489,10 @@ fn answer(request: Request, s: &Services) -> Response {
             Ok(r) => ok(r),
             Err(e) => error(e),
         },
+        Request::Annotate { annex } => match s.writer.annotate_items(annex) {
+            Ok(n) => ok(n),
+            Err(e) => error(e),
+        },
         Request::Query { query, format } => match &s.query {
             None => Response::Error {
                 message: "this server answers no queries on its admin socket".into(),
@@ -709,6 +716,13 @@ impl Sink for &Remote {
 
     fn receive(&mut self) -> Result<Vec<WriteOutcome>, PipelineError> {
         self.with(AdminClient::receive_write)
+    }
+
+    fn annotate(
+        &mut self,
+        annex: Vec<(RecordKey, Vec<(u32, String)>)>,
+    ) -> Result<usize, PipelineError> {
+        self.with(|c| c.call_as(&Request::Annotate { annex }))
     }
 }
 

@@ -144,6 +144,13 @@ impl Sink for LocalSink {
             None => Ok(Vec::new()),
         }
     }
+
+    fn annotate(
+        &mut self,
+        annex: Vec<(RecordKey, Vec<(u32, String)>)>,
+    ) -> Result<usize, PipelineError> {
+        Ok(self.handle.annotate_items(annex)?)
+    }
 }
 
 impl Catalog for Local {

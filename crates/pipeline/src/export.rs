@@ -115,9 +115,41 @@ pub fn madmp_document_of(
             catalog: config,
             include_private,
         };
-        amed_to_madmp(&dmp, &options)
+        let mut doc = amed_to_madmp(&dmp, &options);
+        // The deposits accepted as its datasets (the linker's facts).
+        for (number, facts) in crate::link::stored_facts(catalog, &entry.key.id)? {
+            let deposits: Vec<dmpgraph_madmp::Deposited> =
+                facts.deposits.iter().map(deposited).collect();
+            dmpgraph_madmp::put_deposits(&mut doc, number, &deposits);
+        }
+        doc
     };
     Ok(dmpgraph_madmp::export(&doc, version))
+}
+
+/// A linked deposit as maDMP shows it.
+fn deposited(d: &dmpgraph_rdf::link::EntryDeposit) -> dmpgraph_madmp::Deposited {
+    use dmpgraph_madmp::DataAccess;
+    const ACCESS: &str = "http://publications.europa.eu/resource/authority/access-right/";
+    let (identifier, id_type) = match (d.is_doi(), &d.resolvable) {
+        (true, Some(u)) => (u.clone(), "doi"),
+        (false, Some(u)) => (u.clone(), "url"),
+        _ => (d.id.clone(), "other"),
+    };
+    dmpgraph_madmp::Deposited {
+        identifier,
+        id_type,
+        direct: !matches!(d.relation.as_str(), "IsPartOf" | "IsVersionOf"),
+        title: d.title.as_ref().map(|(t, _)| t.clone()),
+        landing: d.landing.clone(),
+        data_access: match d.access.as_deref().and_then(|a| a.strip_prefix(ACCESS)) {
+            Some("PUBLIC") => DataAccess::Open,
+            Some("RESTRICTED") => DataAccess::Restricted,
+            _ => DataAccess::Closed,
+        },
+        issued: d.issued,
+        host: (d.repository.name.clone(), d.repository.url.clone()),
+    }
 }
 
 /// The quads an RDF export holds: one plan's graphs, or with `All` every

@@ -5,7 +5,7 @@ use crate::read::{file_report, madmp_report, read_one, FileReport, Read, ReadOpt
 use crate::records::{amed_write, catalog_writes, madmp_write, Context};
 use crate::PipelineError;
 use dmpgraph_model::Severity;
-use dmpgraph_store::{Change, Delete, RecordEntry, RecordKind, WriteOutcome};
+use dmpgraph_store::{Change, Delete, RecordEntry, RecordKey, RecordKind, WriteOutcome};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -26,6 +26,14 @@ pub trait Sink: Send {
         self.send(changes)?;
         self.receive()
     }
+
+    /// Sets what other records say of a plan's items (the deposits linked
+    /// to its datasets; see [`dmpgraph_store::WriteHandle::annotate_items`]),
+    /// after every change sent is applied. Returns how many items changed.
+    fn annotate(
+        &mut self,
+        annex: Vec<(RecordKey, Vec<(u32, String)>)>,
+    ) -> Result<usize, PipelineError>;
 }
 
 /// The first batch of an ingest is at most this many records, so that the

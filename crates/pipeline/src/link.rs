@@ -18,7 +18,7 @@ use dmpgraph_link::text::Glossary;
 use dmpgraph_link::{Decider, Inputs, Link, LinkConfig, Status};
 use dmpgraph_model::deposit::Deposit;
 use dmpgraph_model::{Dmp, Funder};
-use dmpgraph_rdf::link::{link_document, link_graph};
+use dmpgraph_rdf::link::{link_document, link_graph, EntryDeposit, EntryFacts};
 use dmpgraph_rdf::Base;
 use dmpgraph_store::{
     default_sets, Change, Condition, Delete, RecordEntry, RecordKey, RecordKind, RecordWrite,
@@ -243,21 +243,77 @@ pub fn run(
         }
     }
     // The deposit report's facts that do not change with the day, per
-    // plan, where a query reads them directly.
-    let today = now.date_naive();
-    let report = dmpgraph_link::report::report(&stored.plans, &stored.deposits, &links, today);
+    // plan, where a query reads them directly; and what the plans' items
+    // show of their deposits (their OAI-PMH datestamps move with it).
+    let report =
+        dmpgraph_link::report::report(&stored.plans, &stored.deposits, &links, now.date_naive());
+    let deposits: HashMap<String, &Deposit> = stored
+        .deposits
+        .iter()
+        .map(|d| (d.id.to_string(), d))
+        .collect();
+    write_facts(sink, &report.rows, &deposits, base)?;
+    Ok(summary)
+}
+
+/// Writes the deposit facts of every plan `rows` name, and annotates the
+/// plans' items with them.
+fn write_facts(
+    sink: &mut dyn Sink,
+    rows: &[ReportRow],
+    deposits: &HashMap<String, &Deposit>,
+    base: &Base,
+) -> Result<(), PipelineError> {
     let mut by_plan: BTreeMap<&str, Vec<&ReportRow>> = BTreeMap::new();
-    for r in &report.rows {
+    for r in rows {
         by_plan.entry(r.entry.plan.as_str()).or_default().push(r);
     }
-    let writes: Vec<Change> = by_plan
-        .iter()
-        .map(|(plan, rows)| Change::Put(status_write(plan, rows, base)))
-        .collect();
-    if !writes.is_empty() {
-        sink.write(writes)?;
+    let mut writes = Vec::new();
+    let mut annex = Vec::new();
+    for (plan, rows) in &by_plan {
+        let facts = entry_facts(rows, deposits);
+        annex.push((
+            RecordKey::new(RecordKind::Dmp, *plan),
+            facts
+                .iter()
+                .filter(|f| !f.deposits.is_empty())
+                .map(|f| (f.dataset, annex_hash(f)))
+                .collect::<Vec<_>>(),
+        ));
+        writes.push(Change::Put(status_write(plan, &facts, base)));
     }
-    Ok(summary)
+    for chunk in writes.chunks(1000) {
+        sink.write(chunk.to_vec())?;
+    }
+    sink.annotate(annex)?;
+    Ok(())
+}
+
+/// The facts of a plan's entries, from the report's rows.
+fn entry_facts(rows: &[&ReportRow], deposits: &HashMap<String, &Deposit>) -> Vec<EntryFacts> {
+    rows.iter()
+        .map(|r| EntryFacts {
+            dataset: r.entry.dataset,
+            outcome: outcome(r).to_string(),
+            due: r.due,
+            deposits: r
+                .deposits
+                .iter()
+                .filter_map(|d| {
+                    let full = deposits.get(&d.id)?;
+                    Some(EntryDeposit::of(full, &d.relation, d.published))
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The hash of what an entry's records show of its deposits.
+fn annex_hash(f: &EntryFacts) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(format!("{:?}", f.deposits).as_bytes());
+    hex::encode(&h.finalize()[..16])
 }
 
 /// The record id of a plan's deposit facts.
@@ -275,34 +331,15 @@ pub fn outcome(row: &ReportRow) -> &'static str {
     }
 }
 
-/// A plan's deposit facts as a record: per entry `dmpg:depositOutcome`
+/// A plan's deposit facts as a record (see
+/// [`dmpgraph_rdf::link::status_quads`]): per entry `dmpg:depositOutcome`
 /// and `dmpg:dueDate`, so that "which planned datasets are overdue" is
-/// `?e dmpg:depositOutcome "not_deposited" ; dmpg:dueDate ?d FILTER(?d < today)`.
-pub fn status_write(plan: &str, rows: &[&ReportRow], base: &Base) -> RecordWrite {
-    use oxigraph::model::vocab::xsd;
-    use oxigraph::model::{GraphName, Literal, NamedNode, Quad};
+/// `?e dmpg:depositOutcome "not_deposited" ; dmpg:dueDate ?d FILTER(?d < today)`,
+/// and its accepted deposits (`dmpg:depositedAs`).
+pub fn status_write(plan: &str, facts: &[EntryFacts], base: &Base) -> RecordWrite {
     let id = status_id(plan);
     let graph = base.link_iri(&id);
-    let g = GraphName::NamedNode(graph.clone());
-    let p = |l: &str| NamedNode::new_unchecked(format!("{}{l}", dmpgraph_rdf::DMPG));
-    let mut public = Vec::new();
-    for r in rows {
-        let e = dmpgraph_rdf::link::entry_iri(base, &r.entry);
-        public.push(Quad::new(
-            e.clone(),
-            p("depositOutcome"),
-            Literal::new_simple_literal(outcome(r)),
-            g.clone(),
-        ));
-        if let Some(d) = r.due {
-            public.push(Quad::new(
-                e,
-                p("dueDate"),
-                Literal::new_typed_literal(d.to_string(), xsd::DATE),
-                g.clone(),
-            ));
-        }
-    }
+    let public = dmpgraph_rdf::link::status_quads(base, plan, &graph, facts);
     RecordWrite {
         key: link_key(&id),
         graph,
@@ -317,6 +354,20 @@ pub fn status_write(plan: &str, rows: &[&ReportRow], base: &Base) -> RecordWrite
         datasets: None,
         madmp_version: None,
         conditions: Vec::new(),
+    }
+}
+
+/// A plan's deposit facts as stored, by entry number (none when no link
+/// run has written them).
+pub fn stored_facts(
+    catalog: &dyn Catalog,
+    plan: &str,
+) -> Result<BTreeMap<u32, EntryFacts>, PipelineError> {
+    match catalog.record(&link_key(&status_id(plan)))? {
+        Some(e) if !e.is_deleted() => Ok(dmpgraph_rdf::link::status_facts(
+            &catalog.public_graph(&e.graph)?,
+        )),
+        _ => Ok(BTreeMap::new()),
     }
 }
 
@@ -374,9 +425,67 @@ pub fn decide(
         vec![Condition::IfMatch(entry.public_hash.clone())],
     );
     match sink.write(vec![Change::Put(write)])?.first() {
-        Some(WriteOutcome::Updated { .. } | WriteOutcome::Unchanged) => Ok(link),
-        _ => Err(DecisionError::Changed { id: id.to_string() }),
+        Some(WriteOutcome::Updated { .. } | WriteOutcome::Unchanged) => {}
+        _ => return Err(DecisionError::Changed { id: id.to_string() }),
     }
+    // The plan's deposit facts follow the decision at once (the report,
+    // SPARQL's overdue question, the plan's OAI-PMH records).
+    refresh_plan(catalog, sink, base, &link.entry.plan, now)?;
+    Ok(link)
+}
+
+/// Rewrites one plan's deposit facts from its stored links and deposits,
+/// reading only what is the plan's.
+pub fn refresh_plan(
+    catalog: &dyn Catalog,
+    sink: &mut dyn Sink,
+    base: &Base,
+    plan: &str,
+    now: DateTime<Utc>,
+) -> Result<(), PipelineError> {
+    let Some(entry) = catalog
+        .record(&RecordKey::new(RecordKind::Dmp, plan))?
+        .filter(|e| !e.is_deleted())
+    else {
+        return Ok(());
+    };
+    let Ok(dmp) = plan_of(catalog, &entry) else {
+        return Ok(());
+    };
+    let prefix = format!("{plan}#");
+    let mut links = Vec::new();
+    for e in catalog.records()? {
+        if e.is_deleted()
+            || e.kind() != RecordKind::Link
+            || !e.title.as_deref().is_some_and(|t| t.starts_with(&prefix))
+        {
+            continue;
+        }
+        if let Some(Ok(l)) = link_document(&catalog.public_graph(&e.graph)?) {
+            if l.entry.plan == plan {
+                links.push(l);
+            }
+        }
+    }
+    let mut deposits = Vec::new();
+    for l in links.iter().filter(|l| l.status == Status::Accepted) {
+        let key = crate::harvest::deposit_key(&l.deposit.to_string());
+        if let Some(e) = catalog.record(&key)?.filter(|e| !e.is_deleted()) {
+            if let Some(Ok(d)) =
+                dmpgraph_rdf::deposit::deposit_document(&catalog.public_graph(&e.graph)?)
+            {
+                deposits.push(d);
+            }
+        }
+    }
+    let report = dmpgraph_link::report::report(
+        std::slice::from_ref(&dmp),
+        &deposits,
+        &links,
+        now.date_naive(),
+    );
+    let by_id: HashMap<String, &Deposit> = deposits.iter().map(|d| (d.id.to_string(), d)).collect();
+    write_facts(sink, &report.rows, &by_id, base)
 }
 
 /// The stored links, filtered by plan and status, sorted by entry.

@@ -166,6 +166,18 @@ fn doi_path(doi: &str) -> String {
     percent_encoding::utf8_percent_encode(doi, KEEP).to_string()
 }
 
+/// A deposit's access as an access right (EU authority table), per
+/// `mappings/deposit.toml`.
+pub fn access_right(a: Access) -> Option<NamedNode> {
+    let key = match a {
+        Access::Open => "open",
+        Access::Restricted => "restricted",
+        Access::Embargoed => "embargoed",
+        Access::Closed => "closed",
+    };
+    CROSSWALKS.access.get(key).cloned()
+}
+
 fn accession_iri(a: &Accession, entry_type: Option<&str>) -> Option<NamedNode> {
     let pattern = CROSSWALKS.accession_pages.get(a.archive.as_str())?;
     let t = entry_type
@@ -436,16 +448,8 @@ pub fn deposit_graph(d: &Deposit, p: &Provenance, base: &Base) -> (NamedNode, Ve
             Literal::new_simple_literal(t).into(),
         );
     }
-    if let Some(a) = d.access {
-        let key = match a {
-            Access::Open => "open",
-            Access::Restricted => "restricted",
-            Access::Embargoed => "embargoed",
-            Access::Closed => "closed",
-        };
-        if let Some(r) = cw.access.get(key) {
-            add(&ds, iri(DCTERMS, "accessRights"), r.clone().into());
-        }
+    if let Some(r) = d.access.and_then(access_right) {
+        add(&ds, iri(DCTERMS, "accessRights"), r.into());
     }
     for l in &d.licences {
         match NamedNode::new(l.trim()) {

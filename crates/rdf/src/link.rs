@@ -24,6 +24,7 @@ use crate::{Base, DMPG};
 use dmpgraph_link::Link;
 use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
+use std::collections::{BTreeMap, HashMap};
 
 /// The property of a link record's graph holding the link as JSON.
 pub const LINK_DOCUMENT: &str = "https://w3id.org/dmpgraph/ns#linkDocument";
@@ -148,6 +149,231 @@ pub fn link_document(quads: &[Quad]) -> Option<Result<Link, serde_json::Error>> 
     })
 }
 
+/// A deposit of a planned dataset as a plan's deposit facts keep it: what
+/// record pages, OAI-PMH records and maDMP exports show of an accepted
+/// link without reading the deposit's record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryDeposit {
+    /// Its identifier in normal form (`doi:10.…`, `jga:JGAD000001`).
+    pub id: String,
+    /// Its relation to the entry (`IsDepositOf`, `IsPartOf`, …).
+    pub relation: String,
+    /// Its identifier as a resolvable URL (`https://doi.org/…`, else its
+    /// landing page).
+    pub resolvable: Option<String>,
+    /// Its landing page.
+    pub landing: Option<String>,
+    /// Its first title, with its language.
+    pub title: Option<(String, Option<String>)>,
+    /// Its access right (EU authority table IRI).
+    pub access: Option<String>,
+    /// When it was published.
+    pub issued: Option<chrono::NaiveDate>,
+    /// The repository that holds it.
+    pub repository: dmpgraph_model::deposit::Repository,
+}
+
+impl EntryDeposit {
+    /// The facts of `deposit`, linked as `relation`, published on `issued`.
+    pub fn of(
+        deposit: &dmpgraph_model::deposit::Deposit,
+        relation: &str,
+        issued: Option<chrono::NaiveDate>,
+    ) -> EntryDeposit {
+        EntryDeposit {
+            id: deposit.id.to_string(),
+            relation: relation.to_string(),
+            resolvable: deposit.resolvable(),
+            landing: deposit.url.clone(),
+            title: deposit
+                .titles
+                .first()
+                .map(|t| (t.text.clone(), t.lang.clone())),
+            access: deposit
+                .access
+                .and_then(crate::deposit::access_right)
+                .map(|n| n.into_string()),
+            issued,
+            repository: deposit.repository(),
+        }
+    }
+
+    /// Whether its identifier is a DOI.
+    pub fn is_doi(&self) -> bool {
+        self.id.starts_with("doi:")
+    }
+}
+
+/// A dataset entry's deposit facts: what the deposit report says of it that
+/// does not change with the day, and its accepted deposits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryFacts {
+    /// The entry's number (No.).
+    pub dataset: u32,
+    /// `not_deposited`, or the report's status of a deposited or not
+    /// applicable entry.
+    pub outcome: String,
+    /// From when it is overdue, while not deposited.
+    pub due: Option<chrono::NaiveDate>,
+    /// Its accepted deposits.
+    pub deposits: Vec<EntryDeposit>,
+}
+
+/// A plan's deposit facts as the quads of `graph` (its record
+/// `deposit-status:{plan}`):
+///
+/// ```text
+/// <{plan}#dataset-2> dmpg:depositOutcome "not_deposited" ; dmpg:dueDate "2027-03-31"^^xsd:date ;
+///     dmpg:depositedAs <{graph}#dataset-2-deposit-1> .
+/// <{graph}#dataset-2-deposit-1> dcterms:identifier "doi:10.…" ; dmpg:linkRelation "IsDepositOf" ;
+///     dcterms:relation <{base}deposit/…#dataset> ; dcat:landingPage <…> ; dmpg:resolvableAs <https://doi.org/…> ;
+///     dcterms:title "…"@en ; dcterms:accessRights <…/PUBLIC> ; dcterms:issued "…"^^xsd:date ;
+///     dmpg:hostName "Zenodo" ; dmpg:hostPage <https://zenodo.org/> .
+/// ```
+pub fn status_quads(base: &Base, plan: &str, graph: &NamedNode, facts: &[EntryFacts]) -> Vec<Quad> {
+    let g = GraphName::NamedNode(graph.clone());
+    let mut quads = Vec::new();
+    let mut add =
+        |s: &NamedNode, p: NamedNode, o: Term| quads.push(Quad::new(s.clone(), p, o, g.clone()));
+    let text = |t: &str| -> Term { Literal::new_simple_literal(t).into() };
+    let date = |d: chrono::NaiveDate| -> Term {
+        Literal::new_typed_literal(d.to_string(), xsd::DATE).into()
+    };
+    let named = |u: &str| NamedNode::new(u).ok();
+    for f in facts {
+        let e = entry_iri(base, &dmpgraph_link::EntryRef::new(plan, f.dataset));
+        add(&e, iri(DMPG, "depositOutcome"), text(&f.outcome));
+        if let Some(d) = f.due {
+            add(&e, iri(DMPG, "dueDate"), date(d));
+        }
+        for (k, d) in f.deposits.iter().enumerate() {
+            let node = NamedNode::new_unchecked(format!(
+                "{}#dataset-{}-deposit-{}",
+                graph.as_str(),
+                f.dataset,
+                k + 1
+            ));
+            add(&e, iri(DMPG, "depositedAs"), node.clone().into());
+            add(&node, iri(DCTERMS, "identifier"), text(&d.id));
+            add(&node, iri(DMPG, "linkRelation"), text(&d.relation));
+            add(
+                &node,
+                iri(DCTERMS, "relation"),
+                deposit_dataset_iri(base, &d.id).into(),
+            );
+            if let Some(u) = d.landing.as_deref().and_then(named) {
+                add(&node, iri(DCAT, "landingPage"), u.into());
+            }
+            if let Some(u) = d.resolvable.as_deref().and_then(named) {
+                add(&node, iri(DMPG, "resolvableAs"), u.into());
+            }
+            if let Some((t, lang)) = &d.title {
+                let l = lang
+                    .as_deref()
+                    .and_then(|l| Literal::new_language_tagged_literal(t, l).ok())
+                    .unwrap_or_else(|| Literal::new_simple_literal(t));
+                add(&node, iri(DCTERMS, "title"), l.into());
+            }
+            if let Some(a) = d.access.as_deref().and_then(named) {
+                add(&node, iri(DCTERMS, "accessRights"), a.into());
+            }
+            if let Some(i) = d.issued {
+                add(&node, iri(DCTERMS, "issued"), date(i));
+            }
+            add(&node, iri(DMPG, "hostName"), text(&d.repository.name));
+            if let Some(u) = named(&d.repository.url) {
+                add(&node, iri(DMPG, "hostPage"), u.into());
+            }
+        }
+    }
+    quads
+}
+
+/// A plan's deposit facts read back from its record's quads, by entry
+/// number (what [`status_quads`] wrote).
+pub fn status_facts(quads: &[Quad]) -> BTreeMap<u32, EntryFacts> {
+    let mut by_subject: HashMap<&str, Vec<&Quad>> = HashMap::new();
+    for q in quads {
+        if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = &q.subject {
+            by_subject.entry(n.as_str()).or_default().push(q);
+        }
+    }
+    let value = |q: &Quad| -> Option<String> {
+        match &q.object {
+            Term::Literal(l) => Some(l.value().to_string()),
+            Term::NamedNode(n) => Some(n.as_str().to_string()),
+            _ => None,
+        }
+    };
+    let first = |s: &str, p: &str| -> Option<String> {
+        let p = format!("{}{p}", if p.contains(':') { "" } else { DMPG });
+        by_subject
+            .get(s)?
+            .iter()
+            .find(|q| q.predicate.as_str() == p)
+            .and_then(|q| value(q))
+    };
+    let mut out = BTreeMap::new();
+    for (s, qs) in &by_subject {
+        let Some(n) = s
+            .rsplit_once("#dataset-")
+            .and_then(|(_, n)| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Some(outcome) = first(s, "depositOutcome") else {
+            continue;
+        };
+        let mut nodes: Vec<&str> = qs
+            .iter()
+            .filter(|q| q.predicate.as_str() == format!("{DMPG}depositedAs"))
+            .filter_map(|q| match &q.object {
+                Term::NamedNode(n) => Some(n.as_str()),
+                _ => None,
+            })
+            .collect();
+        nodes.sort_by_key(|n| {
+            n.rsplit_once("-deposit-")
+                .and_then(|(_, k)| k.parse::<u32>().ok())
+                .unwrap_or(u32::MAX)
+        });
+        let deposits = nodes
+            .into_iter()
+            .filter_map(|node| {
+                let title = by_subject.get(node)?.iter().find_map(|q| match &q.object {
+                    Term::Literal(l) if q.predicate.as_str() == format!("{DCTERMS}title") => {
+                        Some((l.value().to_string(), l.language().map(str::to_owned)))
+                    }
+                    _ => None,
+                });
+                Some(EntryDeposit {
+                    id: first(node, &format!("{DCTERMS}identifier"))?,
+                    relation: first(node, "linkRelation")?,
+                    resolvable: first(node, "resolvableAs"),
+                    landing: first(node, &format!("{DCAT}landingPage")),
+                    title,
+                    access: first(node, &format!("{DCTERMS}accessRights")),
+                    issued: first(node, &format!("{DCTERMS}issued")).and_then(|d| d.parse().ok()),
+                    repository: dmpgraph_model::deposit::Repository {
+                        name: first(node, "hostName")?,
+                        url: first(node, "hostPage").unwrap_or_default(),
+                    },
+                })
+            })
+            .collect();
+        out.insert(
+            n,
+            EntryFacts {
+                dataset: n,
+                outcome,
+                due: first(s, "dueDate").and_then(|d| d.parse().ok()),
+                deposits,
+            },
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +424,53 @@ mod tests {
             "JP22ek0109555"
         ));
         assert_eq!(link_document(&quads).unwrap().unwrap(), link);
+    }
+
+    #[test]
+    fn a_plans_deposit_facts_read_back_as_written() {
+        use dmpgraph_model::deposit::{Access, Deposit, LangText, Source};
+        let base = Base::default();
+        let mut d = Deposit::new(Source::DataCite, Identifier::parse("10.5281/zenodo.1"));
+        d.publisher = Some("Zenodo".into());
+        d.url = Some("https://zenodo.org/records/1".into());
+        d.access = Some(Access::Open);
+        d.titles = vec![LangText {
+            text: "Organoid images".into(),
+            lang: Some("en".into()),
+        }];
+        let jga = Deposit::new(Source::Ddbj, Identifier::parse("JGAD000001"));
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 4, 1).unwrap();
+        let facts = vec![
+            EntryFacts {
+                dataset: 1,
+                outcome: "not_deposited".into(),
+                due: Some(day),
+                deposits: vec![],
+            },
+            EntryFacts {
+                dataset: 2,
+                outcome: "deposited_as_planned".into(),
+                due: None,
+                deposits: vec![
+                    EntryDeposit::of(&d, "IsDepositOf", Some(day)),
+                    EntryDeposit::of(&jga, "IsPartOf", None),
+                ],
+            },
+        ];
+        let graph = base.link_iri("deposit-status:21ek0109555h0001");
+        let quads = status_quads(&base, "21ek0109555h0001", &graph, &facts);
+        let back = status_facts(&quads);
+        assert_eq!(back.values().cloned().collect::<Vec<_>>(), facts);
+        let zenodo = &back[&2].deposits[0];
+        assert_eq!(zenodo.repository.name, "Zenodo");
+        assert_eq!(zenodo.repository.url, "https://zenodo.org/");
+        assert_eq!(
+            zenodo.resolvable.as_deref(),
+            Some("https://doi.org/10.5281/zenodo.1")
+        );
+        assert_eq!(
+            back[&2].deposits[1].repository.url,
+            "https://www.ddbj.nig.ac.jp/jga/"
+        );
     }
 }

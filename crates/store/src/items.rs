@@ -84,6 +84,12 @@ pub struct Item {
     pub deleted: Option<DateTime<Utc>>,
     /// Under embargo until this day (open from it), as of its datestamp.
     pub embargoed_until: Option<NaiveDate>,
+    /// Hash of what other records say of it and its records show (the
+    /// deposits linked to a dataset): kept by
+    /// [`crate::WriteHandle::annotate_items`], its change a change of the
+    /// item's datestamp as much as a change of its own content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annex: Option<String>,
 }
 
 impl Item {
@@ -332,6 +338,8 @@ pub fn stamp(old: &[Item], drafts: &[ItemDraft], at: DateTime<Utc>, today: Naive
                 datestamp: at,
                 deleted: None,
                 embargoed_until,
+                // What other records say of it outlives its own changes.
+                annex: before.and_then(|b| b.annex.clone()),
             },
         });
     }
@@ -349,6 +357,35 @@ pub fn stamp(old: &[Item], drafts: &[ItemDraft], at: DateTime<Utc>, today: Naive
     }
     out.sort_by_key(|i| i.n);
     out
+}
+
+/// The items after what other records say of them changes at `at`:
+/// `annex` maps an item's number to the hash of what is said of it (absent:
+/// nothing). An item whose annex changes takes `at` as its datestamp;
+/// tombstones and the others stay as they were. Returns the items and how
+/// many changed.
+pub fn annotate(old: &[Item], annex: &[(u32, String)], at: DateTime<Utc>) -> (Vec<Item>, usize) {
+    let mut changed = 0;
+    let items = old
+        .iter()
+        .map(|i| {
+            let new = annex
+                .iter()
+                .find(|(n, _)| *n == i.n)
+                .map(|(_, h)| h.clone());
+            if i.is_deleted() || i.annex == new {
+                return i.clone();
+            }
+            changed += 1;
+            Item {
+                annex: new,
+                // Later than its last, so that a harvest from then sees it.
+                datestamp: at.max(i.datestamp + chrono::Duration::seconds(1)),
+                ..i.clone()
+            }
+        })
+        .collect();
+    (items, changed)
 }
 
 /// Today in Japan (AMED's rules count days in JST).
@@ -471,5 +508,57 @@ mod tests {
         assert_eq!(parse_item_key(&item_key(&k, 0)), Some((k, 0)));
         assert_eq!(programme_code("ＡＢＣ 事業"), programme_code("ABC事業"));
         assert_eq!(programme_code("x").len(), 10);
+    }
+
+    #[test]
+    fn an_annex_moves_only_its_item_and_outlives_the_plans_own_changes() {
+        let g = "http://x.org/record/A";
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let t = |s| DateTime::from_timestamp(s, 0).unwrap();
+        let d = drafts(
+            g,
+            SourceFormat::AmedExcel,
+            &plan(&[(1, "a", "2020-01-01"), (2, "b", "2020-01-01")]),
+        );
+        let items = stamp(&[], &d, t(1_000), today);
+        // Dataset 2 gets a deposit: only its datestamp moves.
+        let (a, changed) = annotate(&items, &[(2, "h1".into())], t(1_000));
+        assert_eq!(changed, 1);
+        assert_eq!(a[2].annex.as_deref(), Some("h1"));
+        assert!(
+            a[2].datestamp > items[2].datestamp,
+            "later than its last, even in the same second"
+        );
+        assert_eq!(a[1], items[1]);
+        assert_eq!(a[0], items[0]);
+        // The same annex again: nothing moves.
+        let (b, changed) = annotate(&a, &[(2, "h1".into())], t(3_000));
+        assert_eq!((changed, &b), (0, &a));
+        // The plan changes dataset 1: dataset 2 keeps its annex and datestamp.
+        let d2 = drafts(
+            g,
+            SourceFormat::AmedExcel,
+            &plan(&[(1, "a2", "2020-01-01"), (2, "b", "2020-01-01")]),
+        );
+        let c = stamp(&b, &d2, t(4_000), today);
+        assert_eq!(c[2], b[2]);
+        assert_eq!(c[1].datestamp, t(4_000));
+        // Dataset 2 changes itself: it keeps what is said of it.
+        let d3 = drafts(
+            g,
+            SourceFormat::AmedExcel,
+            &plan(&[(1, "a2", "2020-01-01"), (2, "b2", "2020-01-01")]),
+        );
+        let e = stamp(&c, &d3, t(5_000), today);
+        assert_eq!(e[2].annex.as_deref(), Some("h1"));
+        // The deposit is unlinked: the annex goes, the datestamp moves.
+        let (f, changed) = annotate(&e, &[], t(6_000));
+        assert_eq!(changed, 1);
+        assert_eq!(f[2].annex, None);
+        assert_eq!(f[2].datestamp, t(6_000));
+        // A tombstone is left as it is.
+        let gone = stamp(&f, &[], t(7_000), today);
+        let (h, changed) = annotate(&gone, &[(2, "h2".into())], t(8_000));
+        assert_eq!((changed, h), (0, gone));
     }
 }

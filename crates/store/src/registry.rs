@@ -1076,6 +1076,28 @@ impl<'t> RegistryWriter<'t> {
         Ok(())
     }
 
+    /// Sets what other records say of a plan's items (see
+    /// [`crate::items::annotate`]); a live plan only. Returns how many items
+    /// changed.
+    pub(crate) fn annotate(
+        &mut self,
+        key: &RecordKey,
+        annex: &[(u32, String)],
+        at: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let Some(entry) = self.get(key)? else {
+            return Ok(0);
+        };
+        if entry.is_deleted() {
+            return Ok(0);
+        }
+        let (items, changed) = crate::items::annotate(&entry.items, annex, at);
+        if changed > 0 {
+            self.put_items(key, items)?;
+        }
+        Ok(changed)
+    }
+
     /// Lifts the embargoes that end on or before `today`: each such item
     /// opens, and its datestamp becomes `at`, so that harvesters fetch it
     /// again. Returns how many items opened.

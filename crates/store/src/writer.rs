@@ -298,6 +298,10 @@ enum Job {
         mpsc::Sender<Result<usize, StoreError>>,
     ),
     Checkpoint(mpsc::Sender<Result<(), StoreError>>),
+    Annotate(
+        Vec<(RecordKey, Vec<(u32, String)>)>,
+        mpsc::Sender<Result<usize, StoreError>>,
+    ),
     Shutdown(mpsc::Sender<Result<(), StoreError>>),
 }
 
@@ -372,6 +376,24 @@ impl WriteHandle {
         let (reply, answer) = mpsc::channel();
         self.tx
             .send(Job::Release(today, reply))
+            .map_err(|_| self.stopped())?;
+        answer.recv().map_err(|_| self.stopped())?
+    }
+
+    /// Sets what other records say of the items of plans: for each plan,
+    /// `annex` maps an item's number to the hash of it (the deposits linked
+    /// to a dataset); items not named have nothing said of them. Each item whose
+    /// annex changes takes a new datestamp, so that harvesters fetch it
+    /// again; the record itself is unchanged. Idempotent: the linker calls
+    /// it after every run, so a crash between the two leaves nothing wrong
+    /// for long. Returns how many items changed.
+    pub fn annotate_items(
+        &self,
+        annex: Vec<(RecordKey, Vec<(u32, String)>)>,
+    ) -> Result<usize, StoreError> {
+        let (reply, answer) = mpsc::channel();
+        self.tx
+            .send(Job::Annotate(annex, reply))
             .map_err(|_| self.stopped())?;
         answer.recv().map_err(|_| self.stopped())?
     }
@@ -546,6 +568,9 @@ fn run(
                 Job::Release(today, reply) => {
                     let _ = reply.send(state.release(today));
                 }
+                Job::Annotate(annex, reply) => {
+                    let _ = reply.send(state.annotate(&annex));
+                }
                 Job::Shutdown(reply) => {
                     let _ = reply.send(state.checkpoint());
                     return;
@@ -615,6 +640,33 @@ impl State {
             tracing::info!(opened, %today, "embargoes lifted");
         }
         Ok(opened)
+    }
+
+    /// Sets the annex of a plan's items: a registry change only, committed
+    /// durably at once, like [`release`](Self::release).
+    fn annotate(&mut self, annex: &[(RecordKey, Vec<(u32, String)>)]) -> Result<usize, StoreError> {
+        if let Some(f) = self.failure() {
+            return Err(StoreError::WriterFailed { source: f });
+        }
+        let reader = self.stores.public.registry.begin_read()?;
+        let now = seconds(Utc::now()).max(reader.latest_datestamp()?.map_or(0, seconds));
+        drop(reader);
+        let _gate = self
+            .stores
+            .public
+            .gate
+            .write()
+            .unwrap_or_else(|p| p.into_inner());
+        self.stores
+            .public
+            .registry
+            .write(true, |w| {
+                let mut changed = 0;
+                for (key, items) in annex {
+                    changed += w.annotate(key, items, from_seconds(now))?;
+                }
+                Ok(changed)
+            })
     }
 
     fn due(&self) -> bool {
