@@ -214,11 +214,22 @@ pub(crate) fn report(command: ReportCommand) -> anyhow::Result<ExitCode> {
         today,
     } = command;
     let target = open_target(&store.store, false)?;
-    let stored = link::load(target.catalog())?;
-    target.finish()?;
-    let links: Vec<Link> = stored.links.into_iter().map(|(l, _)| l).collect();
     let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
-    let report = dmpgraph_link::report::report(&stored.plans, &stored.deposits, &links, today);
+    let (report, read) = link::deposit_report(target.catalog(), today)?;
+    target.finish()?;
+    if read.computed > 0 {
+        eprintln!(
+            "{} of {} plans changed since the last `dmpgraph link run` (or were never linked): computed from their records",
+            read.computed,
+            read.computed + read.kept
+        );
+        if read.computed <= 10 {
+            eprintln!("  {}", read.computed_plans.join(", "));
+        }
+    }
+    for (key, reason) in &read.unreadable {
+        eprintln!("warning: {key} left out: {reason}");
+    }
     match format {
         ListFormat::Json => println!("{}", serde_json::to_string_pretty(&report.to_json())?),
         ListFormat::Csv => report.write_csv(std::io::stdout().lock())?,

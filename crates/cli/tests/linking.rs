@@ -209,6 +209,81 @@ fn link_run_curation_and_the_deposit_report() {
     assert!(o.stdout.starts_with("\u{feff}".as_bytes()));
 }
 
+/// The deposit report over the store, as the binary prints it (JSON), and
+/// what it said on stderr.
+fn report_json(store: &Path, today: chrono::NaiveDate) -> (serde_json::Value, String) {
+    let o = bin()
+        .args([
+            "report",
+            "deposits",
+            "--format",
+            "json",
+            "--store",
+            s(store),
+        ])
+        .args(["--today", &today.to_string()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (json(&o), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+/// The report computed from scratch: every plan, link and deposit read.
+fn report_from_scratch(store: &Path, today: chrono::NaiveDate) -> serde_json::Value {
+    let local = dmpgraph_pipeline::Local::open(store, false).unwrap();
+    let stored = dmpgraph_pipeline::link::load(&local).unwrap();
+    let links: Vec<_> = stored.links.into_iter().map(|(l, _)| l).collect();
+    let r = dmpgraph_link::report::report(&stored.plans, &stored.deposits, &links, today);
+    local.shutdown().unwrap();
+    r.to_json()
+}
+
+#[test]
+fn the_report_reads_each_plans_kept_rows_and_recomputes_what_changed_since() {
+    let store = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let set = store_with_linkset(store.path(), work.path());
+    // Before any link run: every plan is computed from its records.
+    let (before, said) = report_json(store.path(), set.today);
+    assert!(said.contains("12 of 12 plans changed"), "{said}");
+    assert_eq!(before, report_from_scratch(store.path(), set.today));
+    link(store.path(), &["run"]);
+    // After it, every plan's rows are read from its facts record, and are
+    // what reading everything gives, on the day of the run and later.
+    for today in [set.today, set.today + chrono::Days::new(400)] {
+        let (kept, said) = report_json(store.path(), today);
+        assert!(!said.contains("changed since"), "{said}");
+        assert_eq!(kept, report_from_scratch(store.path(), today));
+    }
+    // A curator rejects a link: the plan's facts follow at once.
+    let listed = json(&link(
+        store.path(),
+        &["list", "--format", "json", "--status", "accepted"],
+    ));
+    let id = listed[0]["id"].as_str().unwrap().to_string();
+    link(store.path(), &["reject", &id]);
+    let (kept, said) = report_json(store.path(), set.today);
+    assert!(!said.contains("changed since"), "{said}");
+    assert_eq!(kept, report_from_scratch(store.path(), set.today));
+    // A plan changed after the run (re-ingested with a dataset renamed) is
+    // computed from its records; the others are still read as kept.
+    let mut plan = set.plans[3].clone();
+    plan.datasets[0].name = Some("改名されたデータセット".into());
+    let style = dmpgraph_dev::generated_style(3);
+    let changed = work.path().join("changed");
+    std::fs::create_dir_all(&changed).unwrap();
+    dmpgraph_dev::write_xlsx(&plan, &style, &changed.join("plan-3.xlsx")).unwrap();
+    ingest_ok(store.path(), &[], &changed);
+    let (kept, said) = report_json(store.path(), set.today);
+    assert!(said.contains("1 of 12 plans changed"), "{said}");
+    assert_eq!(kept, report_from_scratch(store.path(), set.today));
+    assert!(kept["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["dataset_name"] == "改名されたデータセット"));
+}
+
 /// The `<metadata>` of a GetRecord response as a document of its own.
 fn metadata_of(xml: &str) -> String {
     let rest = xml.split("<metadata>").nth(1).expect("a record");

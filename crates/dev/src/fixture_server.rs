@@ -463,6 +463,12 @@ impl World {
         .map(|(_, ra)| ra)
     }
 
+    /// The example plans' deposits (DataCite records and DDBJ entries):
+    /// see [`crate::example_deposits`].
+    pub fn example_deposits() -> World {
+        crate::example_deposits::example_deposits()
+    }
+
     /// `n` synthetic DataCite records in the real shape, deterministic:
     /// record `i` is the same whatever `n`. A share `amed_fraction` of them
     /// (evenly spread, `floor(n * amed_fraction)` in all) is funded by AMED

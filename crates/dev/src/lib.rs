@@ -22,6 +22,7 @@
 
 mod broken;
 mod date;
+pub mod example_deposits;
 pub mod fixture_server;
 mod generate;
 mod grid;

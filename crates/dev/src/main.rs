@@ -99,6 +99,21 @@ enum FixturesCmd {
         /// Serve no example files, only generated records.
         #[arg(long)]
         no_examples: bool,
+        /// Serve the deposits of the example plans (examples/amed,
+        /// examples/madmp) instead of the fixtures folder's example files:
+        /// fictitious DataCite records and DDBJ entries that the plans point
+        /// at or that AMED funded (see dmpgraph_dev::example_deposits), built
+        /// in, no fixtures folder needed. The expected answers of
+        /// examples/queries/ are those of a store built by `dmpgraph ingest
+        /// examples`, then `dmpgraph harvest referenced` (exit status 1: four
+        /// DOIs the plans name were never registered) and `dmpgraph harvest
+        /// funder` against this server (DMPGRAPH_DATACITE_URL=
+        /// http://127.0.0.1:PORT/datacite, and likewise DMPGRAPH_CROSSREF_URL,
+        /// DMPGRAPH_JALC_URL, DMPGRAPH_DOI_RA_URL, DMPGRAPH_DDBJ_URL with
+        /// /crossref, /jalc, /doi-ra, /ddbj), then `dmpgraph link run`; see
+        /// examples/queries/README.md.
+        #[arg(long, conflicts_with = "no_examples")]
+        example_deposits: bool,
         /// Also serve N generated DataCite records.
         #[arg(long, default_value_t = 0)]
         generated_datacite: usize,
@@ -150,6 +165,7 @@ fn main() -> Result<()> {
                     port,
                     fixtures,
                     no_examples,
+                    example_deposits,
                     generated_datacite,
                     amed_fraction,
                     log,
@@ -158,6 +174,7 @@ fn main() -> Result<()> {
                 },
         } => {
             let mut world = match (&fixtures, no_examples) {
+                _ if example_deposits => World::example_deposits(),
                 (Some(dir), false) => World::from_fixtures_dir(dir)?,
                 _ => World::new(),
             };

@@ -99,7 +99,7 @@ impl DepositStatus {
 }
 
 /// A deposit of an entry, as the report shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ReportDeposit {
     /// `doi:10.…`, `jga:JGAD…`.
     pub id: String,
@@ -118,7 +118,7 @@ pub struct ReportDeposit {
 }
 
 /// One planned dataset.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ReportRow {
     /// The entry.
     pub entry: EntryRef,
@@ -335,6 +335,25 @@ pub fn report(plans: &[Dmp], deposits: &[Deposit], links: &[Link], today: NaiveD
                 status,
                 entry,
             });
+        }
+    }
+    as_of(rows, today)
+}
+
+/// The report of rows computed on another day (kept with a plan's deposit
+/// facts), as of `today`: an entry not deposited is overdue once its due
+/// date has passed; every other status holds whatever the day. Rows sorted
+/// by entry, totals per programme and institution.
+pub fn as_of(mut rows: Vec<ReportRow>, today: NaiveDate) -> Report {
+    for r in &mut rows {
+        if matches!(r.status, DepositStatus::NotYetDue | DepositStatus::Overdue) {
+            r.status = match r.due {
+                Some(d) if today > d => DepositStatus::Overdue,
+                _ => DepositStatus::NotYetDue,
+            };
+            r.days_overdue = (r.status == DepositStatus::Overdue)
+                .then(|| r.due.map(|d| (today - d).num_days()))
+                .flatten();
         }
     }
     rows.sort_by(|a, b| a.entry.cmp(&b.entry));
@@ -606,6 +625,13 @@ mod tests {
         let json = later.to_json();
         assert_eq!(json["rows"][3]["status"], "overdue");
         assert_eq!(json["rows"][0]["status"], "deposited_as_planned");
+        // Rows kept from the first day (as JSON, as a plan's deposit facts
+        // keep them) and re-dated give the later day's report, and back.
+        let kept: Vec<ReportRow> =
+            serde_json::from_value(serde_json::to_value(&r.rows).unwrap()).unwrap();
+        assert_eq!(as_of(kept.clone(), date("2026-04-02")), later);
+        assert_eq!(as_of(later.rows.clone(), today), r);
+        assert_ne!(as_of(kept, date("2026-04-02")), r);
     }
 
     #[test]

@@ -252,8 +252,207 @@ pub fn run(
         .iter()
         .map(|d| (d.id.to_string(), d))
         .collect();
-    write_facts(sink, &report.rows, &deposits, base)?;
+    // What each plan's rows were computed from, as the registry has it now
+    // (after this run's link writes).
+    let entries = catalog.records()?;
+    let index = ReportInputs::of(&entries);
+    write_facts(sink, &report.rows, &deposits, base, &index)?;
     Ok(summary)
+}
+
+/// The version of the report document a facts record keeps (a change of
+/// how rows are computed makes every kept document stale).
+const REPORT_VERSION: u32 = 1;
+
+/// The report's rows of one plan as computed, and what from.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ReportDocument {
+    /// The fingerprint of the plan, its links and their deposits.
+    inputs: String,
+    /// The rows, as of the day they were computed.
+    rows: Vec<ReportRow>,
+}
+
+/// The registry, grouped as the deposit report needs it: each live plan,
+/// the live links of each plan (a link's registry title is
+/// `{plan}#{No.} → {deposit}`), the live deposits, each plan's facts
+/// record.
+struct ReportInputs<'a> {
+    plans: BTreeMap<&'a str, &'a RecordEntry>,
+    links: HashMap<&'a str, Vec<&'a RecordEntry>>,
+    deposits: HashMap<&'a str, &'a RecordEntry>,
+    facts: HashMap<&'a str, &'a RecordEntry>,
+}
+
+impl<'a> ReportInputs<'a> {
+    fn of(entries: &'a [RecordEntry]) -> ReportInputs<'a> {
+        let mut index = ReportInputs {
+            plans: BTreeMap::new(),
+            links: HashMap::new(),
+            deposits: HashMap::new(),
+            facts: HashMap::new(),
+        };
+        for e in entries.iter().filter(|e| !e.is_deleted()) {
+            match e.kind() {
+                RecordKind::Dmp => {
+                    index.plans.insert(e.key.id.as_str(), e);
+                }
+                RecordKind::Deposit => {
+                    index.deposits.insert(e.key.id.as_str(), e);
+                }
+                RecordKind::Link => {
+                    if let Some(plan) = e.key.id.strip_prefix("deposit-status:") {
+                        index.facts.insert(plan, e);
+                    } else if let Some((plan, _)) =
+                        e.title.as_deref().and_then(|t| t.split_once('#'))
+                    {
+                        index.links.entry(plan).or_default().push(e);
+                    }
+                }
+                _ => {}
+            }
+        }
+        index
+    }
+
+    /// The deposit a link's registry title names.
+    fn deposit_of(link: &RecordEntry) -> Option<&str> {
+        link.title
+            .as_deref()
+            .and_then(|t| t.split_once(" → "))
+            .map(|(_, d)| d.trim())
+    }
+
+    /// The fingerprint of what a plan's report rows are computed from: the
+    /// plan's public graph, its links and the deposits they name, by
+    /// content hash.
+    fn fingerprint(&self, plan: &str) -> String {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(format!("v{REPORT_VERSION}\n").as_bytes());
+        if let Some(p) = self.plans.get(plan) {
+            h.update(format!("plan {}\n", p.public_hash).as_bytes());
+        }
+        let mut lines: Vec<String> = self
+            .links
+            .get(plan)
+            .into_iter()
+            .flatten()
+            .map(|l| {
+                let deposit = Self::deposit_of(l).unwrap_or("");
+                let hash = self
+                    .deposits
+                    .get(deposit)
+                    .map_or("-", |d| d.public_hash.as_str());
+                format!("link {} {} {deposit} {hash}\n", l.key.id, l.public_hash)
+            })
+            .collect();
+        lines.sort_unstable();
+        for l in lines {
+            h.update(l.as_bytes());
+        }
+        hex::encode(&h.finalize()[..16])
+    }
+}
+
+/// The fingerprint a facts record's version carries (`{written at}#{fingerprint}`).
+fn version_fingerprint(facts: &RecordEntry) -> Option<&str> {
+    facts.version.as_deref()?.rsplit_once('#').map(|(_, f)| f)
+}
+
+/// What the deposit report read.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReportSummary {
+    /// Plans whose rows were read from their deposit facts.
+    pub kept: usize,
+    /// Plans computed from their records (changed since the last `link
+    /// run`, or never linked).
+    pub computed: usize,
+    /// Their ids.
+    pub computed_plans: Vec<String>,
+    /// Records that could not be read (key and reason); left out.
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// AMED's deposit report over the store, as of `today`. Each plan's rows
+/// come from its deposit facts record when the plan, its links and their
+/// deposits are what they were computed from (the registry says so: no
+/// graph is read to know it); any other plan is computed from its records.
+/// So the report reads one record per plan, whatever the number of links
+/// and deposits, and is never stale.
+pub fn deposit_report(
+    catalog: &dyn Catalog,
+    today: chrono::NaiveDate,
+) -> Result<(dmpgraph_link::report::Report, ReportSummary), PipelineError> {
+    let entries = catalog.records()?;
+    let index = ReportInputs::of(&entries);
+    let mut summary = ReportSummary::default();
+    let mut rows = Vec::new();
+    for (plan, entry) in &index.plans {
+        let fingerprint = index.fingerprint(plan);
+        let kept = match index.facts.get(plan) {
+            Some(f) if version_fingerprint(f) == Some(fingerprint.as_str()) => {
+                let quads = catalog.public_graph(&f.graph)?;
+                dmpgraph_rdf::link::report_document(&quads)
+                    .and_then(|json| serde_json::from_str::<ReportDocument>(json).ok())
+                    .filter(|d| d.inputs == fingerprint)
+            }
+            _ => None,
+        };
+        match kept {
+            Some(doc) => {
+                summary.kept += 1;
+                rows.extend(doc.rows);
+            }
+            None => match plan_rows(catalog, entry, &index, today)? {
+                Ok((r, _)) => {
+                    summary.computed += 1;
+                    summary.computed_plans.push((*plan).to_string());
+                    rows.extend(r);
+                }
+                Err(e) => summary.unreadable.push((entry.key.to_string(), e)),
+            },
+        }
+    }
+    Ok((dmpgraph_link::report::as_of(rows, today), summary))
+}
+
+/// One plan's report rows computed from its records (its public graph, its
+/// links, their deposits), with the deposits read; `Err` with the reason
+/// when the plan cannot be read.
+#[allow(clippy::type_complexity)]
+fn plan_rows(
+    catalog: &dyn Catalog,
+    entry: &RecordEntry,
+    index: &ReportInputs<'_>,
+    today: chrono::NaiveDate,
+) -> Result<Result<(Vec<ReportRow>, Vec<Deposit>), String>, PipelineError> {
+    let dmp = match plan_of(catalog, entry) {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(e)),
+    };
+    let plan = entry.key.id.as_str();
+    let mut links = Vec::new();
+    for e in index.links.get(plan).into_iter().flatten() {
+        if let Some(Ok(l)) = link_document(&catalog.public_graph(&e.graph)?) {
+            if l.entry.plan == plan {
+                links.push(l);
+            }
+        }
+    }
+    let mut deposits = Vec::new();
+    for l in links.iter().filter(|l| l.status == Status::Accepted) {
+        if let Some(e) = index.deposits.get(l.deposit.to_string().as_str()) {
+            if let Some(Ok(d)) =
+                dmpgraph_rdf::deposit::deposit_document(&catalog.public_graph(&e.graph)?)
+            {
+                deposits.push(d);
+            }
+        }
+    }
+    let report =
+        dmpgraph_link::report::report(std::slice::from_ref(&dmp), &deposits, &links, today);
+    Ok(Ok((report.rows, deposits)))
 }
 
 /// Writes the deposit facts of every plan `rows` name, and annotates the
@@ -263,6 +462,7 @@ fn write_facts(
     rows: &[ReportRow],
     deposits: &HashMap<String, &Deposit>,
     base: &Base,
+    index: &ReportInputs<'_>,
 ) -> Result<(), PipelineError> {
     let mut by_plan: BTreeMap<&str, Vec<&ReportRow>> = BTreeMap::new();
     for r in rows {
@@ -280,10 +480,36 @@ fn write_facts(
                 .map(|f| (f.dataset, annex_hash(f)))
                 .collect::<Vec<_>>(),
         ));
-        writes.push(Change::Put(status_write(plan, &facts, base)));
+        let doc = ReportDocument {
+            inputs: index.fingerprint(plan),
+            // Kept as of no day: `as_of` dates what is not deposited.
+            rows: rows
+                .iter()
+                .map(|r| {
+                    let mut r = (*r).clone();
+                    if r.status == DepositStatus::Overdue {
+                        r.status = DepositStatus::NotYetDue;
+                        r.days_overdue = None;
+                    }
+                    r
+                })
+                .collect(),
+        };
+        writes.push(Change::Put(status_write(plan, &facts, base, Some(&doc))));
     }
     for chunk in writes.chunks(1000) {
-        sink.write(chunk.to_vec())?;
+        for o in sink.write(chunk.to_vec())? {
+            if !matches!(
+                o,
+                WriteOutcome::Created { .. }
+                    | WriteOutcome::Updated { .. }
+                    | WriteOutcome::Revived { .. }
+                    | WriteOutcome::Unchanged
+            ) {
+                // The report computes such a plan from its records.
+                tracing::warn!(outcome = ?o, "a plan's deposit facts were not written");
+            }
+        }
     }
     sink.annotate(annex)?;
     Ok(())
@@ -336,10 +562,32 @@ pub fn outcome(row: &ReportRow) -> &'static str {
 /// and `dmpg:dueDate`, so that "which planned datasets are overdue" is
 /// `?e dmpg:depositOutcome "not_deposited" ; dmpg:dueDate ?d FILTER(?d < today)`,
 /// and its accepted deposits (`dmpg:depositedAs`).
-pub fn status_write(plan: &str, facts: &[EntryFacts], base: &Base) -> RecordWrite {
+///
+/// With `doc`, the record also keeps the report's rows and what they were
+/// computed from (JSON, `dmpg:reportDocument`; the fingerprint also in the
+/// record's version, so that the registry tells whether it is current).
+fn status_write(
+    plan: &str,
+    facts: &[EntryFacts],
+    base: &Base,
+    doc: Option<&ReportDocument>,
+) -> RecordWrite {
     let id = status_id(plan);
     let graph = base.link_iri(&id);
-    let public = dmpgraph_rdf::link::status_quads(base, plan, &graph, facts);
+    let mut public = dmpgraph_rdf::link::status_quads(base, plan, &graph, facts);
+    // The registry orders versions: the time of writing (to the
+    // nanosecond) first, so that a later write is never taken for an older
+    // one, then the fingerprint.
+    let version = doc.map(|d| {
+        format!(
+            "{}#{}",
+            Utc::now().format("%Y-%m-%dT%H:%M:%S%.9fZ"),
+            d.inputs
+        )
+    });
+    if let Some(json) = doc.and_then(|d| serde_json::to_string(d).ok()) {
+        public.push(dmpgraph_rdf::link::report_document_quad(&graph, json));
+    }
     RecordWrite {
         key: link_key(&id),
         graph,
@@ -348,7 +596,7 @@ pub fn status_write(plan: &str, facts: &[EntryFacts], base: &Base) -> RecordWrit
         format: SourceFormat::Linker,
         base_iri: Some(base.as_str().to_string()),
         sets: vec!["link".into(), "link:deposit-status".into()],
-        version: None,
+        version,
         source: None,
         title: Some(format!("deposit status of {plan}")),
         datasets: None,
@@ -443,49 +691,16 @@ pub fn refresh_plan(
     plan: &str,
     now: DateTime<Utc>,
 ) -> Result<(), PipelineError> {
-    let Some(entry) = catalog
-        .record(&RecordKey::new(RecordKind::Dmp, plan))?
-        .filter(|e| !e.is_deleted())
-    else {
+    let entries = catalog.records()?;
+    let index = ReportInputs::of(&entries);
+    let Some(entry) = index.plans.get(plan) else {
         return Ok(());
     };
-    let Ok(dmp) = plan_of(catalog, &entry) else {
+    let Ok((rows, deposits)) = plan_rows(catalog, entry, &index, now.date_naive())? else {
         return Ok(());
     };
-    let prefix = format!("{plan}#");
-    let mut links = Vec::new();
-    for e in catalog.records()? {
-        if e.is_deleted()
-            || e.kind() != RecordKind::Link
-            || !e.title.as_deref().is_some_and(|t| t.starts_with(&prefix))
-        {
-            continue;
-        }
-        if let Some(Ok(l)) = link_document(&catalog.public_graph(&e.graph)?) {
-            if l.entry.plan == plan {
-                links.push(l);
-            }
-        }
-    }
-    let mut deposits = Vec::new();
-    for l in links.iter().filter(|l| l.status == Status::Accepted) {
-        let key = crate::harvest::deposit_key(&l.deposit.to_string());
-        if let Some(e) = catalog.record(&key)?.filter(|e| !e.is_deleted()) {
-            if let Some(Ok(d)) =
-                dmpgraph_rdf::deposit::deposit_document(&catalog.public_graph(&e.graph)?)
-            {
-                deposits.push(d);
-            }
-        }
-    }
-    let report = dmpgraph_link::report::report(
-        std::slice::from_ref(&dmp),
-        &deposits,
-        &links,
-        now.date_naive(),
-    );
     let by_id: HashMap<String, &Deposit> = deposits.iter().map(|d| (d.id.to_string(), d)).collect();
-    write_facts(sink, &report.rows, &by_id, base)
+    write_facts(sink, &rows, &by_id, base, &index)
 }
 
 /// The stored links, filtered by plan and status, sorted by entry.

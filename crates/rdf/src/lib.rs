@@ -860,6 +860,15 @@ fn term_value(field: Field, term: &Term) -> Option<Value> {
                 NaiveDate::parse_from_str(l.value(), "%Y-%m-%d")
                     .ok()
                     .map(Value::Date)
+            } else if dt == xsd::DATE_TIME {
+                // A maDMP document's `created` and `modified` are date-times:
+                // the model keeps the day, as the document wrote it (in its
+                // own offset).
+                l.value()
+                    .get(..10)
+                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                    .map(Value::Date)
+                    .or_else(|| Some(Value::Text(l.value().to_string())))
             } else if dt == xsd::INTEGER {
                 l.value().parse().ok().map(Value::Integer)
             } else if dt == xsd::BOOLEAN {

@@ -289,6 +289,31 @@ pub fn status_quads(base: &Base, plan: &str, graph: &NamedNode, facts: &[EntryFa
     quads
 }
 
+/// The predicate of the JSON a plan's deposit facts keep for the deposit
+/// report (its rows as computed, and what they were computed from), so
+/// that the report reads one record per plan instead of the plan, its
+/// links and their deposits.
+pub const REPORT_DOCUMENT: &str = "https://w3id.org/dmpgraph/ns#reportDocument";
+
+/// The quad that keeps `json` as the report document of the facts record
+/// `graph`.
+pub fn report_document_quad(graph: &NamedNode, json: String) -> Quad {
+    Quad::new(
+        graph.clone(),
+        NamedNode::new_unchecked(REPORT_DOCUMENT),
+        Literal::new_typed_literal(json, NamedNode::new_unchecked(RDF_JSON)),
+        GraphName::NamedNode(graph.clone()),
+    )
+}
+
+/// The report document a facts record's quads keep, if any.
+pub fn report_document(quads: &[Quad]) -> Option<&str> {
+    quads.iter().find_map(|q| match &q.object {
+        Term::Literal(l) if q.predicate.as_str() == REPORT_DOCUMENT => Some(l.value()),
+        _ => None,
+    })
+}
+
 /// A plan's deposit facts read back from its record's quads, by entry
 /// number (what [`status_quads`] wrote).
 pub fn status_facts(quads: &[Quad]) -> BTreeMap<u32, EntryFacts> {

@@ -657,16 +657,13 @@ impl State {
             .gate
             .write()
             .unwrap_or_else(|p| p.into_inner());
-        self.stores
-            .public
-            .registry
-            .write(true, |w| {
-                let mut changed = 0;
-                for (key, items) in annex {
-                    changed += w.annotate(key, items, from_seconds(now))?;
-                }
-                Ok(changed)
-            })
+        self.stores.public.registry.write(true, |w| {
+            let mut changed = 0;
+            for (key, items) in annex {
+                changed += w.annotate(key, items, from_seconds(now))?;
+            }
+            Ok(changed)
+        })
     }
 
     fn due(&self) -> bool {

@@ -4,7 +4,9 @@ use dmpgraph_model::{CatalogConfig, Dmp};
 use dmpgraph_pipeline::records::{self, Context};
 use dmpgraph_rdf::Base;
 use dmpgraph_store::Change;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// A plan read from the workbook `source`, as `dmpgraph ingest` writes it
 /// (the pipeline's own record write).
@@ -29,4 +31,107 @@ pub fn arg<T: std::str::FromStr>(name: &str, default: T) -> T {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+#[allow(dead_code)] // not every bench uses it
+/// A server child process, killed when dropped (also on panic).
+pub struct Server {
+    pub name: &'static str,
+    pub child: Child,
+    /// The query URL.
+    pub url: String,
+    /// Its stderr (logs).
+    pub log: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        eprintln!("stopped {} (pid {})", self.name, self.child.id());
+        if std::thread::panicking() {
+            eprintln!("{}", log_tail(&self.log));
+        }
+    }
+}
+
+impl Server {
+    /// Lines and bytes the server has logged so far.
+    #[allow(dead_code)] // not every bench uses it
+    pub fn logged(&self) -> (usize, u64) {
+        let text = std::fs::read(&self.log).unwrap_or_default();
+        (
+            text.iter().filter(|&&b| b == b'\n').count(),
+            text.len() as u64,
+        )
+    }
+}
+
+/// The last lines of a log, to show why a server failed.
+pub fn log_tail(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    let tail = lines[lines.len().saturating_sub(20)..].join("\n");
+    format!("--- {} (last lines) ---\n{tail}", log.display())
+}
+
+/// A server's stderr goes to a file, as a service's log would: the bench
+/// process spends no time on it while it measures.
+#[allow(dead_code)] // not every bench uses it
+pub fn log_file(log: &Path) -> Stdio {
+    std::fs::File::create(log)
+        .map(Stdio::from)
+        .expect("cannot create a log file")
+}
+
+#[allow(dead_code)] // not every bench uses it
+pub fn start_dmpgraph(store: &Path, log: PathBuf) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dmpgraph"));
+    command
+        .arg("serve")
+        .arg("--store")
+        .arg(store)
+        .args(["--addr", "127.0.0.1:0"]);
+    if let Ok(extra) = std::env::var("DMPGRAPH_BENCH_SERVE_ARGS") {
+        command.args(extra.split_whitespace());
+    }
+    // `serve` logs every request by default; DMPGRAPH_BENCH_RUST_LOG (e.g.
+    // `warn`) measures without access logs.
+    command.env_remove("RUST_LOG");
+    if let Ok(filter) = std::env::var("DMPGRAPH_BENCH_RUST_LOG") {
+        command.env("RUST_LOG", filter);
+    }
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log_file(&log))
+        .spawn()
+        .expect("cannot start dmpgraph serve");
+    let mut server = Server {
+        name: "dmpgraph serve",
+        child,
+        url: String::new(),
+        log,
+    };
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let addr = loop {
+        let text = std::fs::read_to_string(&server.log).unwrap_or_default();
+        if let Some(rest) = text
+            .lines()
+            .find(|l| l.starts_with("dmpgraph: serving"))
+            .and_then(|l| l.split("on http://").nth(1))
+        {
+            break rest.split('/').next().unwrap().to_string();
+        }
+        if let Ok(Some(status)) = server.child.try_wait() {
+            panic!("dmpgraph serve stopped: {status}");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "dmpgraph serve did not say where it listens"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    server.url = format!("http://{addr}/sparql");
+    server
 }
