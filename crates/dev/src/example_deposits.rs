@@ -14,7 +14,7 @@
 //! |---|---|---|---|
 //! | 23ck0106789h0001 | 1 | JGA `JGAD000123` (2026-08-20) | explicit (repository URL), as planned |
 //! | 23ck0106789h0001 | 7 | JGA `JGAD000124` (2026-10-15) | explicit, as planned (before its date) |
-//! | 23ck0106789h0001 | 1 | JGA study `JGAS000123`, holding both datasets | found by `harvest funder` (DDBJ's grant title); inferred, placed on entry 1 by the sample count (300) they share |
+//! | 23ck0106789h0001 | 1 | JGA study `JGAS000123`, holding both datasets | found by `harvest funder` (DDBJ's grant title); the container of two entries' deposits, so linked to neither |
 //! | 23ck0106789h0001 | 6 | Zenodo `10.5281/zenodo.15432101`, award `JP24ck0106789` (ROR) | found by `harvest funder`; names no identifier of the plan: inferred |
 //! | 23ck0106789h0001 | 3 | (its DOI `10.18908/lsdba.nbdc04560-001` was never registered) | overdue since 2026-06-30 |
 //! | 22ek0109612h0003 | 2 | JGA `JGAD000456` (2026-07-15) | published late (planned 2026-03-31) |

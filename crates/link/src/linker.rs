@@ -333,6 +333,20 @@ fn propose_plan(plan: &Dmp, index: &Index<'_>, glossary: &Glossary) -> Vec<Propo
         .filter(|j| candidate_set.contains(j))
         .collect();
     candidates.retain(|c| !under_candidate.contains(&c.deposit));
+    // A container of deposits that several entries name (a JGA study
+    // holding the datasets of two entries) is the deposit of none of them.
+    candidates.retain(|c| {
+        let named: HashSet<u32> = index
+            .children
+            .get(&c.deposit)
+            .into_iter()
+            .flatten()
+            .filter_map(|(j, _)| placed.get(j))
+            .flatten()
+            .map(|(n, _)| *n)
+            .collect();
+        named.len() < 2
+    });
 
     // 3. Placement of the grant-level candidates on the plan's entries.
     if !candidates.is_empty() && !plan.datasets.is_empty() {
@@ -528,12 +542,33 @@ impl EntryFeatures {
 /// The numbers of three digits or more in a text that are not years
 /// (sample counts: `660例`, `418匹`), which tell similar entries apart.
 fn numbers(text: &str) -> HashSet<String> {
-    crate::text::fold(text)
+    without_thousands_separators(&crate::text::fold(text))
         .split(|c: char| !c.is_ascii_digit())
         .filter(|n| n.len() >= 3)
         .filter(|n| !(n.len() == 4 && (n.starts_with("19") || n.starts_with("20"))))
         .map(|n| n.trim_start_matches('0').to_string())
         .filter(|n| n.len() >= 3)
+        .collect()
+}
+
+/// `1,200` as `1200`: a comma between a digit and a group of exactly
+/// three digits separates thousands (`約1,200件`); any other comma stays.
+fn without_thousands_separators(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let digit = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            !(c == ','
+                && i > 0
+                && digit(i - 1)
+                && digit(i + 1)
+                && digit(i + 2)
+                && digit(i + 3)
+                && !digit(i + 4))
+        })
+        .map(|(_, &c)| c)
         .collect()
 }
 
@@ -806,4 +841,20 @@ fn similarity(
         });
     }
     (s, ev)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbers;
+
+    #[test]
+    fn sample_counts_are_read_whole_with_thousands_separators_and_full_width() {
+        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        assert_eq!(numbers("約1,200件の症例"), set(&["1200"]));
+        assert_eq!(numbers("１，２００例"), set(&["1200"]));
+        assert_eq!(numbers("12,345,678 reads"), set(&["12345678"]));
+        // Not a thousands separator: a list, a decimal-like group.
+        assert_eq!(numbers("300, 418 and 1,20"), set(&["300", "418"]));
+        assert_eq!(numbers("660例 (2023年)"), set(&["660"]));
+    }
 }
