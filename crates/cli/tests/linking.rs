@@ -407,6 +407,16 @@ fn links_show_in_oai_pmh_and_madmp_exports_which_still_validate() {
     // Accepted again: back in the record.
     link(store.path(), &["accept", chosen["id"].as_str().unwrap()]);
     assert!(record("jpcoar_2.0").contains(&doi_url));
+    // The plan's record page shows its deposits, the DOI resolvable.
+    let page = get(&server, &format!("/record/{plan}"), "text/html");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("<h2 id=\"deposits\">Deposits</h2>"), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("<a href=\"{doi_url}\">doi:{doi}</a>")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&format!("#dataset-{n}\">dataset-{n}</a>")), "{}", page.body);
     drop(server);
 
     // maDMP: the deposit's identifier is the dataset's, its repository the

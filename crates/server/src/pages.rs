@@ -10,6 +10,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use dmpgraph_model::identity::Identifier;
+use dmpgraph_rdf::link::EntryFacts;
 use dmpgraph_store::{RecordKey, RecordKind};
 use maud::{html, Markup, DOCTYPE};
 use oxigraph::model::{Quad, Term};
@@ -137,10 +138,24 @@ async fn answer(
                     break;
                 }
             }
-            Ok(found)
+            // A plan's deposits, as the linker's facts keep them.
+            let mut facts = BTreeMap::new();
+            if let Some((entry, _)) = &found {
+                let key = RecordKey::new(
+                    RecordKind::Link,
+                    format!("deposit-status:{}", entry.key.id),
+                );
+                if let Some((_, quads)) = snapshot
+                    .record(&key)
+                    .map_err(|e| QueryError::Evaluation(e.to_string()))?
+                {
+                    facts = dmpgraph_rdf::link::status_facts(&quads);
+                }
+            }
+            Ok(found.map(|(e, q)| (e, q, facts)))
         })
         .await?;
-    let Some((entry, quads)) = found else {
+    let Some((entry, quads, facts)) = found else {
         return Err(HttpError::new(
             StatusCode::NOT_FOUND,
             format!("no record '{id}' here"),
@@ -165,7 +180,7 @@ async fn answer(
             let title = entry.title.clone().unwrap_or_else(|| id.to_string());
             Ok(ok(
                 OutputFormat::Html,
-                record_page(id, &title, &entry.graph, &quads)
+                record_page(id, &title, &entry.graph, &quads, &facts)
                     .into_string()
                     .into_bytes(),
             ))
@@ -210,7 +225,47 @@ fn term(t: &Term, graph: &str) -> Markup {
     }
 }
 
-fn record_page(id: &str, title: &str, graph: &str, quads: &[Quad]) -> Markup {
+/// What the linker found of each dataset: its outcome, due date and the
+/// deposits accepted as it.
+fn deposits_section(graph: &str, facts: &BTreeMap<u32, EntryFacts>) -> Markup {
+    html! {
+        @if facts.values().any(|f| !f.deposits.is_empty() || f.outcome == "not_deposited") {
+            h2 id="deposits" { "Deposits" }
+            table {
+                tr { th { "dataset" } th { "outcome" } th { "due" } th { "deposited as" } }
+                @for (n, f) in facts {
+                    tr {
+                        td { a href={ (graph) "#dataset-" (n) } { "dataset-" (n) } }
+                        td { (f.outcome) }
+                        td { @if let Some(d) = f.due { (d) } }
+                        td {
+                            @for d in &f.deposits {
+                                div {
+                                    @match d.resolvable.as_deref().or(d.landing.as_deref()) {
+                                        Some(u) => a href=(u) { (d.id) },
+                                        None => (d.id),
+                                    }
+                                    " — " (d.relation)
+                                    @if let Some(a) = &d.access { ", " (short(a)) }
+                                    @if let Some(i) = d.issued { ", " (i) }
+                                    ", " a href=(d.repository.url) { (d.repository.name) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn record_page(
+    id: &str,
+    title: &str,
+    graph: &str,
+    quads: &[Quad],
+    facts: &BTreeMap<u32, EntryFacts>,
+) -> Markup {
     let mut subjects: BTreeMap<String, Vec<&Quad>> = BTreeMap::new();
     for q in quads {
         subjects.entry(q.subject.to_string()).or_default().push(q);
@@ -239,6 +294,7 @@ fn record_page(id: &str, title: &str, graph: &str, quads: &[Quad]) -> Markup {
                     }
                 }
             }
+            (deposits_section(graph, facts))
         },
     )
 }
