@@ -13,16 +13,7 @@ use std::time::{Duration, Instant};
 
 /// `dmpgraph harvest …` with every service pointed at `server`.
 fn harvest(server: &FixtureServer, store: &Path, args: &[&str]) -> Command {
-    let mut c = bin();
-    for (var, prefix) in [
-        ("DMPGRAPH_DATACITE_URL", "datacite"),
-        ("DMPGRAPH_CROSSREF_URL", "crossref"),
-        ("DMPGRAPH_JALC_URL", "jalc"),
-        ("DMPGRAPH_DOI_RA_URL", "doi-ra"),
-        ("DMPGRAPH_DDBJ_URL", "ddbj"),
-    ] {
-        c.env(var, server.base(prefix));
-    }
+    let mut c = common::bin_against(server);
     c.env("DMPGRAPH_CONTACT", "e2e@example.org");
     c.arg("harvest").args(args).args(["--store", s(store)]);
     c

@@ -41,16 +41,7 @@ fn harvest(
     store: &Path,
     args: &[&str],
 ) -> (Option<i32>, serde_json::Value) {
-    let mut c = bin();
-    for (var, prefix) in [
-        ("DMPGRAPH_DATACITE_URL", "datacite"),
-        ("DMPGRAPH_CROSSREF_URL", "crossref"),
-        ("DMPGRAPH_JALC_URL", "jalc"),
-        ("DMPGRAPH_DOI_RA_URL", "doi-ra"),
-        ("DMPGRAPH_DDBJ_URL", "ddbj"),
-    ] {
-        c.env(var, server.base(prefix));
-    }
+    let mut c = common::bin_against(server);
     let out = c
         .env("DMPGRAPH_CONTACT", "queries@example.org")
         .arg("harvest")

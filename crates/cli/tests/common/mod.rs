@@ -217,3 +217,20 @@ fn collect_mbox(v: &serde_json::Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// `dmpgraph` with every harvested service pointed at the fixture server
+/// `server` (its DataCite, Crossref, JaLC, doi.org and DDBJ look-alikes).
+#[allow(dead_code)] // not every test harvests
+pub fn bin_against(server: &dmpgraph_dev::fixture_server::FixtureServer) -> Command {
+    let mut c = bin();
+    for (var, prefix) in [
+        ("DMPGRAPH_DATACITE_URL", "datacite"),
+        ("DMPGRAPH_CROSSREF_URL", "crossref"),
+        ("DMPGRAPH_JALC_URL", "jalc"),
+        ("DMPGRAPH_DOI_RA_URL", "doi-ra"),
+        ("DMPGRAPH_DDBJ_URL", "ddbj"),
+    ] {
+        c.env(var, server.base(prefix));
+    }
+    c
+}
