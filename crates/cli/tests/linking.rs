@@ -410,13 +410,23 @@ fn links_show_in_oai_pmh_and_madmp_exports_which_still_validate() {
     // The plan's record page shows its deposits, the DOI resolvable.
     let page = get(&server, &format!("/record/{plan}"), "text/html");
     assert_eq!(page.status, 200, "{}", page.body);
-    assert!(page.body.contains("<h2 id=\"deposits\">Deposits</h2>"), "{}", page.body);
     assert!(
-        page.body.contains(&format!("<a href=\"{doi_url}\">doi:{doi}</a>")),
+        page.body.contains("<h2 id=\"deposits\">Deposits</h2>"),
         "{}",
         page.body
     );
-    assert!(page.body.contains(&format!("#dataset-{n}\">dataset-{n}</a>")), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("<a href=\"{doi_url}\">doi:{doi}</a>")),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(&format!("#dataset-{n}\">dataset-{n}</a>")),
+        "{}",
+        page.body
+    );
     drop(server);
 
     // maDMP: the deposit's identifier is the dataset's, its repository the

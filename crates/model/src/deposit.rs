@@ -239,10 +239,39 @@ pub struct Repository {
     pub url: String,
 }
 
+/// `mappings/repositories.toml`: data repositories by site and DOI prefix.
+pub const BUILTIN_REPOSITORIES_TOML: &str = include_str!("../../../mappings/repositories.toml");
+
+#[derive(Deserialize)]
+struct KnownRepositories {
+    repository: Vec<KnownRepository>,
+}
+
+#[derive(Deserialize)]
+struct KnownRepository {
+    name: String,
+    url: String,
+    #[serde(default)]
+    hosts: Vec<String>,
+    #[serde(default)]
+    doi_prefixes: Vec<String>,
+}
+
+fn known_repositories() -> &'static [KnownRepository] {
+    static KNOWN: std::sync::OnceLock<Vec<KnownRepository>> = std::sync::OnceLock::new();
+    KNOWN.get_or_init(|| {
+        toml::from_str::<KnownRepositories>(BUILTIN_REPOSITORIES_TOML)
+            .map(|k| k.repository)
+            .unwrap_or_default()
+    })
+}
+
 impl Deposit {
-    /// The repository that holds it: DDBJ's archive for an accession; for
-    /// a DOI the publisher the registry names (else the registry), at the
-    /// site of its landing page (else doi.org).
+    /// The repository that holds it: DDBJ's archive for an accession; a
+    /// repository of `mappings/repositories.toml` when its landing page's
+    /// host or its DOI's prefix is one of its; else, for a DOI, the
+    /// publisher the registry names (else the registry), at the site of its
+    /// landing page (else doi.org).
     pub fn repository(&self) -> Repository {
         use crate::identity::Archive;
         let fixed = |name: &str, url: &str| Repository {
@@ -268,11 +297,40 @@ impl Deposit {
                 }
             };
         }
-        let site = self.url.as_deref().and_then(|u| {
+        let authority = self.url.as_deref().and_then(|u| {
             let iri = oxiri::Iri::parse(u).ok()?;
             let authority = iri.authority().filter(|a| !a.is_empty())?;
-            Some(format!("{}://{authority}/", iri.scheme()))
+            Some((iri.scheme().to_string(), authority.to_ascii_lowercase()))
         });
+        let doi = match &self.id {
+            Identifier::Doi(d) => Some(d.to_string()),
+            _ => None,
+        };
+        let known = known_repositories().iter().find(|k| {
+            let by_host = authority.as_ref().is_some_and(|(_, a)| {
+                let host = a
+                    .rsplit('@')
+                    .next()
+                    .unwrap_or(a)
+                    .split(':')
+                    .next()
+                    .unwrap_or(a);
+                k.hosts
+                    .iter()
+                    .any(|h| host == h || host.ends_with(&format!(".{h}")))
+            });
+            let by_prefix = doi
+                .as_deref()
+                .is_some_and(|d| k.doi_prefixes.iter().any(|p| d.starts_with(p.as_str())));
+            by_host || by_prefix
+        });
+        if let Some(k) = known {
+            return Repository {
+                name: k.name.clone(),
+                url: k.url.clone(),
+            };
+        }
+        let site = authority.map(|(scheme, a)| format!("{scheme}://{a}/"));
         Repository {
             name: self
                 .publisher
@@ -328,5 +386,66 @@ impl Deposit {
             .find(|t| t.lang.as_deref() == Some(lang))
             .or_else(|| self.titles.first())
             .map(|t| t.text.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doi(id: &str, publisher: Option<&str>, url: Option<&str>) -> Deposit {
+        let mut d = Deposit::new(Source::DataCite, Identifier::parse(id));
+        d.publisher = publisher.map(str::to_owned);
+        d.url = url.map(str::to_owned);
+        d
+    }
+
+    #[test]
+    fn a_repository_is_named_by_its_site_or_prefix_not_by_the_depositor() {
+        // J-STAGE Data registers under the publishing society's name.
+        let r = doi(
+            "10.50893/data.rinshoshinkei.21345678",
+            Some("Societas Neurologica Japonica"),
+            Some("https://jstagedata.jst.go.jp/articles/dataset/x/21345678"),
+        )
+        .repository();
+        assert_eq!(
+            (r.name.as_str(), r.url.as_str()),
+            ("J-STAGE Data", "https://jstagedata.jst.go.jp/")
+        );
+        // By the DOI prefix when the landing page is unknown.
+        assert_eq!(
+            doi("10.5281/zenodo.1", None, None).repository().name,
+            "Zenodo"
+        );
+        // By a subdomain of the site.
+        assert_eq!(
+            doi(
+                "10.99999/x",
+                Some("Someone"),
+                Some("https://www.figshare.com/a/1")
+            )
+            .repository()
+            .name,
+            "figshare"
+        );
+        // Otherwise the publisher, at the landing page's site.
+        let r = doi(
+            "10.24767/jmu.12345",
+            Some("Jichi Medical University"),
+            Some("https://jichi.repo.nii.ac.jp/records/1"),
+        )
+        .repository();
+        assert_eq!(
+            (r.name.as_str(), r.url.as_str()),
+            ("Jichi Medical University", "https://jichi.repo.nii.ac.jp/")
+        );
+        assert!(
+            !known_repositories().is_empty(),
+            "mappings/repositories.toml parses"
+        );
+        // DDBJ's archives by accession.
+        let jga = Deposit::new(Source::Ddbj, Identifier::parse("JGAD000123")).repository();
+        assert_eq!(jga.name, "Japanese Genotype-phenotype Archive (JGA)");
     }
 }

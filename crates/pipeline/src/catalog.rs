@@ -9,7 +9,7 @@ use dmpgraph_store::{
     Change, Inconsistency, PrivateView, PublicView, RecordEntry, RecordKey, Stats, Stores,
     WriteHandle, WriteOutcome, Writer, WriterOptions,
 };
-use oxigraph::model::Quad;
+use oxigraph::model::{Quad, Term};
 use std::path::Path;
 
 /// Stored records, read.
@@ -24,6 +24,15 @@ pub trait Catalog {
     fn record(&self, key: &RecordKey) -> Result<Option<RecordEntry>, PipelineError>;
     /// A graph of the public store.
     fn public_graph(&self, graph: &str) -> Result<Vec<Quad>, PipelineError>;
+    /// The objects of `predicate` in a graph of the public store.
+    fn public_objects(&self, graph: &str, predicate: &str) -> Result<Vec<Term>, PipelineError> {
+        Ok(self
+            .public_graph(graph)?
+            .into_iter()
+            .filter(|q| q.predicate.as_str() == predicate)
+            .map(|q| q.object)
+            .collect())
+    }
     /// A graph of the private store.
     fn private_graph(&self, graph: &str) -> Result<Vec<Quad>, PipelineError>;
     /// Counts, and (`verify`) the disagreements between registry and graphs.
@@ -168,6 +177,9 @@ impl Catalog for Local {
     }
     fn public_graph(&self, graph: &str) -> Result<Vec<Quad>, PipelineError> {
         Ok(self.writer.public().graph(graph)?)
+    }
+    fn public_objects(&self, graph: &str, predicate: &str) -> Result<Vec<Term>, PipelineError> {
+        Ok(self.writer.public().objects(graph, predicate)?)
     }
     fn private_graph(&self, graph: &str) -> Result<Vec<Quad>, PipelineError> {
         Ok(self.writer.private().graph(graph)?)

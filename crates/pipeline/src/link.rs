@@ -392,8 +392,12 @@ pub fn deposit_report(
         let fingerprint = index.fingerprint(plan);
         let kept = match index.facts.get(plan) {
             Some(f) if version_fingerprint(f) == Some(fingerprint.as_str()) => {
-                let quads = catalog.public_graph(&f.graph)?;
-                dmpgraph_rdf::link::report_document(&quads)
+                let docs = catalog.public_objects(&f.graph, dmpgraph_rdf::link::REPORT_DOCUMENT)?;
+                docs.iter()
+                    .find_map(|t| match t {
+                        oxigraph::model::Term::Literal(l) => Some(l.value()),
+                        _ => None,
+                    })
                     .and_then(|json| serde_json::from_str::<ReportDocument>(json).ok())
                     .filter(|d| d.inputs == fingerprint)
             }

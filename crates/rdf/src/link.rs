@@ -306,14 +306,6 @@ pub fn report_document_quad(graph: &NamedNode, json: String) -> Quad {
     )
 }
 
-/// The report document a facts record's quads keep, if any.
-pub fn report_document(quads: &[Quad]) -> Option<&str> {
-    quads.iter().find_map(|q| match &q.object {
-        Term::Literal(l) if q.predicate.as_str() == REPORT_DOCUMENT => Some(l.value()),
-        _ => None,
-    })
-}
-
 /// A plan's deposit facts read back from its record's quads, by entry
 /// number (what [`status_quads`] wrote).
 pub fn status_facts(quads: &[Quad]) -> BTreeMap<u32, EntryFacts> {

@@ -7,7 +7,7 @@ use crate::registry::{Listing, Page, RecordEntry, RegistryReader};
 use crate::{canonical_hash, PublicSide, StoreError};
 use chrono::{DateTime, Utc};
 use oxigraph::io::RdfSerializer;
-use oxigraph::model::{GraphNameRef, NamedNodeRef, Quad};
+use oxigraph::model::{GraphNameRef, NamedNodeRef, Quad, Term};
 use oxigraph::sparql::{PreparedSparqlQuery, QueryEvaluationError, QueryResults};
 use oxigraph::store::{StorageError, Store, Transaction};
 use std::collections::{BTreeMap, HashSet};
@@ -186,6 +186,20 @@ impl PublicView {
     /// The quads of a named graph of the public store.
     pub fn graph(&self, graph: &str) -> Result<Vec<Quad>, StoreError> {
         graph_quads(&self.side.store, graph).map_err(|e| self.side.oxi_err(e))
+    }
+
+    /// The objects of `predicate` in a named graph of the public store
+    /// (read through the graph–predicate index: the graph's other quads are
+    /// not decoded).
+    pub fn objects(&self, graph: &str, predicate: &str) -> Result<Vec<Term>, StoreError> {
+        let g = NamedNodeRef::new_unchecked(graph);
+        let p = NamedNodeRef::new_unchecked(predicate);
+        self.side
+            .store
+            .quads_for_pattern(None, Some(p), None, Some(GraphNameRef::NamedNode(g)))
+            .map(|q| q.map(|q| q.object))
+            .collect::<Result<Vec<_>, StorageError>>()
+            .map_err(|e| self.side.oxi_err(e))
     }
 
     /// Counts records and quads (`private`: also the private store's quads).
