@@ -155,21 +155,7 @@ pub fn put_deposits(doc: &mut MadmpDocument, number: u32, deposits: &[Deposited]
             description: None,
             download_url: None,
             format: None,
-            host: Some(Host {
-                availability: None,
-                backup_frequency: None,
-                backup_type: None,
-                certified_with: None,
-                description: None,
-                geo_location: None,
-                host_id: None,
-                pid_system: None,
-                storage_type: None,
-                support_versioning: None,
-                title: d.host.0.clone(),
-                url: Some(d.host.1.clone()),
-                extra: Map::new(),
-            }),
+            host: Some(Host::named(d.host.0.clone(), Some(d.host.1.clone()))),
             issued: d.issued.map(date),
             license: None,
             title: d.title.clone().unwrap_or_else(|| ds.title.clone()),
@@ -396,24 +382,14 @@ fn dataset(ds: &dmpgraph_model::Dataset, record: &str, manager_id: Option<&str>)
     };
 
     let url_is_iri = |u: &String| oxiri::Iri::parse(u.as_str()).is_ok();
-    let host = (ds.repository_name.is_some() || ds.repository_url.is_some()).then(|| Host {
-        availability: None,
-        backup_frequency: None,
-        backup_type: None,
-        certified_with: None,
-        description: None,
-        geo_location: None,
-        host_id: None,
-        pid_system: None,
-        storage_type: None,
-        support_versioning: None,
-        title: ds
-            .repository_name
-            .clone()
-            .or_else(|| ds.repository_url.clone())
-            .unwrap_or_default(),
-        url: ds.repository_url.clone().filter(url_is_iri),
-        extra: Map::new(),
+    let host = (ds.repository_name.is_some() || ds.repository_url.is_some()).then(|| {
+        Host::named(
+            ds.repository_name
+                .clone()
+                .or_else(|| ds.repository_url.clone())
+                .unwrap_or_default(),
+            ds.repository_url.clone().filter(url_is_iri),
+        )
     });
     let distribution = (ds.sharing.is_some() || host.is_some()).then(|| {
         vec![Distribution {

@@ -638,6 +638,27 @@ pub struct Host {
     pub extra: Map<String, Value>,
 }
 
+impl Host {
+    /// A host known by its title and home page only.
+    pub fn named(title: String, url: Option<String>) -> Host {
+        Host {
+            availability: None,
+            backup_frequency: None,
+            backup_type: None,
+            certified_with: None,
+            description: None,
+            geo_location: None,
+            host_id: None,
+            pid_system: None,
+            storage_type: None,
+            support_versioning: None,
+            title,
+            url,
+            extra: Map::new(),
+        }
+    }
+}
+
 /// A licence of a distribution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct License {

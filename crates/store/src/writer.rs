@@ -622,20 +622,7 @@ impl State {
             return Err(StoreError::WriterFailed { source: f });
         }
         let today = today.unwrap_or_else(|| self.today());
-        let reader = self.stores.public.registry.begin_read()?;
-        let now = seconds(Utc::now()).max(reader.latest_datestamp()?.map_or(0, seconds));
-        drop(reader);
-        let _gate = self
-            .stores
-            .public
-            .gate
-            .write()
-            .unwrap_or_else(|p| p.into_inner());
-        let opened = self
-            .stores
-            .public
-            .registry
-            .write(true, |w| w.release(today, from_seconds(now)))?;
+        let opened = self.registry_round(|w, now| w.release(today, now))?;
         if opened > 0 {
             tracing::info!(opened, %today, "embargoes lifted");
         }
@@ -648,6 +635,22 @@ impl State {
         if let Some(f) = self.failure() {
             return Err(StoreError::WriterFailed { source: f });
         }
+        self.registry_round(|w, now| {
+            let mut changed = 0;
+            for (key, items) in annex {
+                changed += w.annotate(key, items, now)?;
+            }
+            Ok(changed)
+        })
+    }
+
+    /// A registry-only change, committed durably at once, behind the gate
+    /// (readers see it whole), at an instant no earlier than the latest
+    /// datestamp (whole seconds), so that datestamps never go back.
+    fn registry_round<T>(
+        &mut self,
+        f: impl FnOnce(&mut crate::registry::RegistryWriter<'_>, DateTime<Utc>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let reader = self.stores.public.registry.begin_read()?;
         let now = seconds(Utc::now()).max(reader.latest_datestamp()?.map_or(0, seconds));
         drop(reader);
@@ -657,13 +660,10 @@ impl State {
             .gate
             .write()
             .unwrap_or_else(|p| p.into_inner());
-        self.stores.public.registry.write(true, |w| {
-            let mut changed = 0;
-            for (key, items) in annex {
-                changed += w.annotate(key, items, from_seconds(now))?;
-            }
-            Ok(changed)
-        })
+        self.stores
+            .public
+            .registry
+            .write(true, |w| f(w, from_seconds(now)))
     }
 
     fn due(&self) -> bool {
