@@ -501,70 +501,38 @@ pub(crate) fn one_per_language(texts: Vec<Text>) -> Vec<Text> {
         .collect()
 }
 
-/// The deposits linked to a dataset, as its records relate them: from its
-/// plan's deposit facts (the linker's `deposit-status:{plan}` record; see
-/// `dmpgraph_rdf::link::status_quads`), the entry `entry` (its IRI).
-/// The deposit that is the dataset (and a dataset a paper cites as its
-/// supplement) `isIdenticalTo`; a part under it `hasPart`, a version
-/// `hasVersion`.
-pub(crate) fn deposits_of(status: &[Quad], entry: &str) -> Vec<Related> {
-    let deposited_as = format!("{DMPG}depositedAs");
-    let mut nodes: Vec<&str> = status
+/// The deposits linked to a dataset, as its records relate them: its
+/// entry's facts in its plan's deposit facts record (the linker's, read by
+/// `dmpgraph_rdf::link::status_facts`). The deposit that is the dataset
+/// (and a dataset a paper cites as its supplement) `isIdenticalTo`; a part
+/// under it `hasPart`, a version `hasVersion`. A DOI as its resolvable URL,
+/// any other deposit as its page.
+pub(crate) fn deposits_of(facts: &dmpgraph_rdf::link::EntryFacts) -> Vec<Related> {
+    facts
+        .deposits
         .iter()
-        .filter(|q| {
-            matches!(&q.subject, NamedOrBlankNode::NamedNode(n) if n.as_str() == entry)
-                && q.predicate.as_str() == deposited_as
-        })
-        .filter_map(|q| match &q.object {
-            Term::NamedNode(n) => Some(n.as_str()),
-            _ => None,
-        })
-        .collect();
-    nodes.sort_unstable();
-    nodes.dedup();
-    let value = |node: &str, p: &str| -> Option<&Term> {
-        status
-            .iter()
-            .find(|q| {
-                matches!(&q.subject, NamedOrBlankNode::NamedNode(n) if n.as_str() == node)
-                    && q.predicate.as_str() == p
-            })
-            .map(|q| &q.object)
-    };
-    nodes
-        .into_iter()
-        .filter_map(|node| {
-            let id = match value(node, &format!("{DCT}identifier"))? {
-                Term::Literal(l) => l.value().to_string(),
-                _ => return None,
-            };
-            let iri = |p: &str| match value(node, p) {
-                Some(Term::NamedNode(n)) => Some(n.as_str().to_string()),
-                _ => None,
-            };
-            let relation = match value(node, &format!("{DMPG}linkRelation")) {
-                Some(Term::Literal(l)) => match l.value() {
-                    "IsPartOf" => RelationType::HasPart,
-                    "IsVersionOf" => RelationType::HasVersion,
-                    _ => RelationType::IsIdenticalTo,
-                },
+        .filter_map(|d| {
+            let relation = match d.relation.as_str() {
+                "IsPartOf" => RelationType::HasPart,
+                "IsVersionOf" => RelationType::HasVersion,
                 _ => RelationType::IsIdenticalTo,
             };
-            let (identifier, id_type) = if id.starts_with("doi:") {
-                (iri(&format!("{DMPG}resolvableAs"))?, IdType::Doi)
+            let (identifier, id_type) = if d.is_doi() {
+                (d.resolvable.clone()?, IdType::Doi)
             } else {
                 (
-                    iri(&format!("{DMPG}resolvableAs"))
-                        .or_else(|| iri("http://www.w3.org/ns/dcat#landingPage"))?,
+                    d.resolvable.clone().or_else(|| d.landing.clone())?,
                     IdType::Uri,
                 )
             };
-            let title = value(node, &format!("{DCT}title")).and_then(text_of);
             Some(Related {
                 relation,
                 identifier,
                 id_type,
-                title,
+                title: d
+                    .title
+                    .as_ref()
+                    .map(|(t, lang)| Text::new(t, lang.as_deref())),
             })
         })
         .collect()

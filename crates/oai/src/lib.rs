@@ -877,11 +877,17 @@ impl Provider {
             .into_iter()
             .find(|(n, _)| *n == item.n)
             .map(|(_, node)| node);
-        if let (Some(m), Some(node), true) = (meta.as_mut(), &node, item.annex.is_some()) {
-            let status =
-                RecordKey::new(RecordKind::Link, format!("deposit-status:{}", entry.key.id));
-            if let Some((_, status)) = reading.snapshot.record(&status)? {
-                for r in extract::deposits_of(&status, node) {
+        if let (Some(m), Some(_), true) = (meta.as_mut(), &node, item.annex.is_some()) {
+            let status = RecordKey::new(
+                RecordKind::Link,
+                dmpgraph_rdf::link::status_id(&entry.key.id),
+            );
+            let facts = match reading.snapshot.record(&status)? {
+                Some((_, quads)) => dmpgraph_rdf::link::status_facts(&quads),
+                None => Default::default(),
+            };
+            if let Some(facts) = facts.get(&item.n) {
+                for r in extract::deposits_of(facts) {
                     let same = |o: &Related| {
                         jpcoar::related_id(o.id_type, &o.identifier)
                             == jpcoar::related_id(r.id_type, &r.identifier)

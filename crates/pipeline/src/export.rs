@@ -130,7 +130,7 @@ pub fn madmp_document_of(
 /// A linked deposit as maDMP shows it.
 fn deposited(d: &dmpgraph_rdf::link::EntryDeposit) -> dmpgraph_madmp::Deposited {
     use dmpgraph_madmp::DataAccess;
-    const ACCESS: &str = "http://publications.europa.eu/resource/authority/access-right/";
+    use dmpgraph_model::deposit::Access;
     let (identifier, id_type) = match (d.is_doi(), &d.resolvable) {
         (true, Some(u)) => (u.clone(), "doi"),
         (false, Some(u)) => (u.clone(), "url"),
@@ -142,9 +142,13 @@ fn deposited(d: &dmpgraph_rdf::link::EntryDeposit) -> dmpgraph_madmp::Deposited 
         direct: !matches!(d.relation.as_str(), "IsPartOf" | "IsVersionOf"),
         title: d.title.as_ref().map(|(t, _)| t.clone()),
         landing: d.landing.clone(),
-        data_access: match d.access.as_deref().and_then(|a| a.strip_prefix(ACCESS)) {
-            Some("PUBLIC") => DataAccess::Open,
-            Some("RESTRICTED") => DataAccess::Restricted,
+        data_access: match d
+            .access
+            .as_deref()
+            .and_then(dmpgraph_rdf::deposit::access_of_right)
+        {
+            Some(Access::Open) => DataAccess::Open,
+            Some(Access::Restricted) => DataAccess::Restricted,
             _ => DataAccess::Closed,
         },
         issued: d.issued,

@@ -18,7 +18,7 @@ use dmpgraph_link::text::Glossary;
 use dmpgraph_link::{Decider, Inputs, Link, LinkConfig, Status};
 use dmpgraph_model::deposit::Deposit;
 use dmpgraph_model::{Dmp, Funder};
-use dmpgraph_rdf::link::{link_document, link_graph, EntryDeposit, EntryFacts};
+use dmpgraph_rdf::link::{link_document, link_graph, status_id, EntryDeposit, EntryFacts};
 use dmpgraph_rdf::Base;
 use dmpgraph_store::{
     default_sets, Change, Condition, Delete, RecordEntry, RecordKey, RecordKind, RecordWrite,
@@ -94,7 +94,7 @@ pub fn load(catalog: &dyn Catalog) -> Result<Stored, PipelineError> {
                     )),
                 }
             }
-            RecordKind::Link if entry.key.id.starts_with("deposit-status:") => {}
+            RecordKind::Link if entry.key.id.starts_with(dmpgraph_rdf::link::STATUS_PREFIX) => {}
             RecordKind::Link => {
                 let quads = catalog.public_graph(&entry.graph)?;
                 match link_document(&quads) {
@@ -301,7 +301,7 @@ impl<'a> ReportInputs<'a> {
                     index.deposits.insert(e.key.id.as_str(), e);
                 }
                 RecordKind::Link => {
-                    if let Some(plan) = e.key.id.strip_prefix("deposit-status:") {
+                    if let Some(plan) = e.key.id.strip_prefix(dmpgraph_rdf::link::STATUS_PREFIX) {
                         index.facts.insert(plan, e);
                     } else if let Some((plan, _)) =
                         e.title.as_deref().and_then(|t| t.split_once('#'))
@@ -327,11 +327,9 @@ impl<'a> ReportInputs<'a> {
     /// plan's public graph, its links and the deposits they name, by
     /// content hash.
     fn fingerprint(&self, plan: &str) -> String {
-        use sha2::Digest;
-        let mut h = sha2::Sha256::new();
-        h.update(format!("v{REPORT_VERSION}\n").as_bytes());
+        let mut text = format!("v{REPORT_VERSION}\n");
         if let Some(p) = self.plans.get(plan) {
-            h.update(format!("plan {}\n", p.public_hash).as_bytes());
+            text.push_str(&format!("plan {}\n", p.public_hash));
         }
         let mut lines: Vec<String> = self
             .links
@@ -348,10 +346,8 @@ impl<'a> ReportInputs<'a> {
             })
             .collect();
         lines.sort_unstable();
-        for l in lines {
-            h.update(l.as_bytes());
-        }
-        hex::encode(&h.finalize()[..16])
+        text.extend(lines);
+        short_hash(&text)
     }
 }
 
@@ -499,7 +495,7 @@ fn write_facts(
                 })
                 .collect(),
         };
-        writes.push(Change::Put(status_write(plan, &facts, base, Some(&doc))));
+        writes.push(Change::Put(status_write(plan, &facts, base, &doc)));
     }
     for chunk in writes.chunks(1000) {
         for o in sink.write(chunk.to_vec())? {
@@ -540,15 +536,13 @@ fn entry_facts(rows: &[&ReportRow], deposits: &HashMap<String, &Deposit>) -> Vec
 
 /// The hash of what an entry's records show of its deposits.
 fn annex_hash(f: &EntryFacts) -> String {
-    use sha2::Digest;
-    let mut h = sha2::Sha256::new();
-    h.update(format!("{:?}", f.deposits).as_bytes());
-    hex::encode(&h.finalize()[..16])
+    short_hash(&format!("{:?}", f.deposits))
 }
 
-/// The record id of a plan's deposit facts.
-pub fn status_id(plan: &str) -> String {
-    format!("deposit-status:{plan}")
+/// The first 16 bytes of a text's SHA-256, in hex.
+fn short_hash(text: &str) -> String {
+    use sha2::Digest;
+    hex::encode(&sha2::Sha256::digest(text.as_bytes())[..16])
 }
 
 /// What the deposit report says of an entry that does not change with the
@@ -567,14 +561,14 @@ pub fn outcome(row: &ReportRow) -> &'static str {
 /// `?e dmpg:depositOutcome "not_deposited" ; dmpg:dueDate ?d FILTER(?d < today)`,
 /// and its accepted deposits (`dmpg:depositedAs`).
 ///
-/// With `doc`, the record also keeps the report's rows and what they were
-/// computed from (JSON, `dmpg:reportDocument`; the fingerprint also in the
+/// The record also keeps the report's rows and what they were computed
+/// from (`doc`, as JSON: `dmpg:reportDocument`; the fingerprint also in the
 /// record's version, so that the registry tells whether it is current).
 fn status_write(
     plan: &str,
     facts: &[EntryFacts],
     base: &Base,
-    doc: Option<&ReportDocument>,
+    doc: &ReportDocument,
 ) -> RecordWrite {
     let id = status_id(plan);
     let graph = base.link_iri(&id);
@@ -582,14 +576,12 @@ fn status_write(
     // The registry orders versions: the time of writing (to the
     // nanosecond) first, so that a later write is never taken for an older
     // one, then the fingerprint.
-    let version = doc.map(|d| {
-        format!(
-            "{}#{}",
-            Utc::now().format("%Y-%m-%dT%H:%M:%S%.9fZ"),
-            d.inputs
-        )
-    });
-    if let Some(json) = doc.and_then(|d| serde_json::to_string(d).ok()) {
+    let version = format!(
+        "{}#{}",
+        Utc::now().format("%Y-%m-%dT%H:%M:%S%.9fZ"),
+        doc.inputs
+    );
+    if let Ok(json) = serde_json::to_string(doc) {
         public.push(dmpgraph_rdf::link::report_document_quad(&graph, json));
     }
     RecordWrite {
@@ -600,7 +592,7 @@ fn status_write(
         format: SourceFormat::Linker,
         base_iri: Some(base.as_str().to_string()),
         sets: vec!["link".into(), "link:deposit-status".into()],
-        version,
+        version: Some(version),
         source: None,
         title: Some(format!("deposit status of {plan}")),
         datasets: None,

@@ -178,6 +178,20 @@ pub fn access_right(a: Access) -> Option<NamedNode> {
     CROSSWALKS.access.get(key).cloned()
 }
 
+/// The access an access right stands for, per `mappings/deposit.toml`
+/// (the inverse of [`access_right`]; of the accesses that share one right,
+/// the most closed: `NON_PUBLIC` is `Closed`).
+pub fn access_of_right(iri: &str) -> Option<Access> {
+    [
+        Access::Open,
+        Access::Restricted,
+        Access::Closed,
+        Access::Embargoed,
+    ]
+    .into_iter()
+    .find(|a| access_right(*a).is_some_and(|r| r.as_str() == iri))
+}
+
 fn accession_iri(a: &Accession, entry_type: Option<&str>) -> Option<NamedNode> {
     let pattern = CROSSWALKS.accession_pages.get(a.archive.as_str())?;
     let t = entry_type
@@ -612,6 +626,17 @@ mod tests {
             "http://www.w3.org/2002/07/owl#sameAs"
         );
         assert!(c.relations.values().all(|v| v.as_str().starts_with("http")));
+    }
+
+    #[test]
+    fn an_access_right_reads_back_as_its_access() {
+        for a in [Access::Open, Access::Restricted, Access::Closed] {
+            assert_eq!(access_of_right(access_right(a).unwrap().as_str()), Some(a));
+        }
+        // Embargoed and closed share NON_PUBLIC: it reads back as closed.
+        let embargoed = access_right(Access::Embargoed).unwrap();
+        assert_eq!(access_of_right(embargoed.as_str()), Some(Access::Closed));
+        assert_eq!(access_of_right("http://example.org/other"), None);
     }
 
     #[test]

@@ -289,6 +289,14 @@ pub fn status_quads(base: &Base, plan: &str, graph: &NamedNode, facts: &[EntryFa
     quads
 }
 
+/// The record id of a plan's deposit facts (kind `link`).
+pub fn status_id(plan: &str) -> String {
+    format!("{STATUS_PREFIX}{plan}")
+}
+
+/// What the record ids of plans' deposit facts begin with.
+pub const STATUS_PREFIX: &str = "deposit-status:";
+
 /// The predicate of the JSON a plan's deposit facts keep for the deposit
 /// report (its rows as computed, and what they were computed from), so
 /// that the report reads one record per plan instead of the plan, its

@@ -141,8 +141,10 @@ async fn answer(
             // A plan's deposits, as the linker's facts keep them.
             let mut facts = BTreeMap::new();
             if let Some((entry, _)) = &found {
-                let key =
-                    RecordKey::new(RecordKind::Link, format!("deposit-status:{}", entry.key.id));
+                let key = RecordKey::new(
+                    RecordKind::Link,
+                    dmpgraph_rdf::link::status_id(&entry.key.id),
+                );
                 if let Some((_, quads)) = snapshot
                     .record(&key)
                     .map_err(|e| QueryError::Evaluation(e.to_string()))?
