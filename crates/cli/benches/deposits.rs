@@ -162,21 +162,15 @@ fn ask(agent: &ureq::Agent, url: &str, query: &str) -> Result<(usize, f64), Stri
         &format!("\"{TODAY}T00:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#dateTime>"),
     );
     let t0 = Instant::now();
-    let mut response = agent
-        .get(&format!(
-            "{url}?query={}",
-            utf8_percent_encode(&query, NON_ALPHANUMERIC)
-        ))
-        .header("Accept", "application/sparql-results+json")
-        .call()
-        .map_err(|e| e.to_string())?;
-    let status = response.status().as_u16();
-    let body = response
-        .body_mut()
-        .with_config()
-        .limit(u64::MAX)
-        .read_to_vec()
-        .map_err(|e| e.to_string())?;
+    let (status, body) = common::status_and_body(
+        agent
+            .get(&format!(
+                "{url}?query={}",
+                utf8_percent_encode(&query, NON_ALPHANUMERIC)
+            ))
+            .header("Accept", "application/sparql-results+json")
+            .call(),
+    )?;
     let secs = t0.elapsed().as_secs_f64();
     if status != 200 {
         return Err(format!("HTTP {status}: {}", String::from_utf8_lossy(&body)));

@@ -468,15 +468,7 @@ fn ask(
             .header("Content-Type", "application/sparql-query")
             .send(q.text.as_bytes()),
     };
-    let mut response = response.map_err(|e| e.to_string())?;
-    let status = response.status().as_u16();
-    let body = response
-        .body_mut()
-        .with_config()
-        .limit(u64::MAX)
-        .read_to_vec()
-        .map_err(|e| e.to_string())?;
-    Ok((status, body))
+    common::status_and_body(response)
 }
 
 /// Rows of a SPARQL JSON answer (1 for ASK), or triples of N-Triples.

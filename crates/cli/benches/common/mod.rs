@@ -135,3 +135,20 @@ pub fn start_dmpgraph(store: &Path, log: PathBuf) -> Server {
     server.url = format!("http://{addr}/sparql");
     server
 }
+
+/// A response's status and whole body (no size limit: benches read large
+/// answers).
+#[allow(dead_code)] // not every bench asks over HTTP
+pub fn status_and_body(
+    response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Result<(u16, Vec<u8>), String> {
+    let mut response = response.map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(u64::MAX)
+        .read_to_vec()
+        .map_err(|e| e.to_string())?;
+    Ok((status, body))
+}
