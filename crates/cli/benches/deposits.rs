@@ -7,7 +7,8 @@
 //! graphs too). Then, each through the binary:
 //!
 //! 1. `dmpgraph link run` (the linker over the store, its links written
-//!    through the writer);
+//!    through the writer), then once more with nothing changed (no plan is
+//!    linked again);
 //! 2. `dmpgraph report deposits --format json` (target: ≤ 10 s);
 //! 3. over `dmpgraph serve`'s `/sparql`, the question "which planned
 //!    datasets are overdue", asked side by side two ways: from the deposit
@@ -202,6 +203,18 @@ fn main() {
         "link run: {plans} plans, {entries} entries against {deposits} deposits: {link_secs:.1} s ({} links: {})",
         summary["new"],
         summary["by_status"]
+    );
+    // Again, nothing changed: no plan is linked again.
+    let (out, again_secs) = timed(&["link", "run", "--json"], &store);
+    let again: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(again["plans_linked"], 0, "{again}");
+    assert_eq!(
+        again["new"].as_u64().unwrap() + again["changed"].as_u64().unwrap(),
+        0
+    );
+    println!(
+        "link run again, nothing changed: {again_secs:.1} s ({} plans unchanged, {} linked again)",
+        again["plans_unchanged"], again["plans_linked"]
     );
 
     let mut report_secs = Vec::new();

@@ -501,6 +501,8 @@ pub enum ReportCommand {
     Deposits {
         #[command(flatten)]
         store: StoreArgs,
+        #[command(flatten)]
+        config: ConfigArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,

@@ -54,8 +54,8 @@ pub(crate) fn run(command: LinkCommand) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&s)?);
             } else {
                 println!(
-                    "{} plans, {} dataset entries, {} deposits: links new {}, changed {}, unchanged {}, removed {}",
-                    s.plans, s.entries, s.deposits, s.new, s.changed, s.unchanged, s.removed
+                    "{} plans ({} linked again, {} unchanged since their last run), {} dataset entries, {} deposits: links new {}, changed {}, unchanged {}, removed {}",
+                    s.plans, s.plans_linked, s.plans_unchanged, s.entries, s.deposits, s.new, s.changed, s.unchanged, s.removed
                 );
                 let count = |m: &std::collections::BTreeMap<String, usize>| {
                     m.iter()
@@ -104,6 +104,7 @@ pub(crate) fn run(command: LinkCommand) -> anyhow::Result<ExitCode> {
                     target.catalog(),
                     sink,
                     &base,
+                    &catalog_config.funder,
                     id,
                     status,
                     note.as_deref(),
@@ -210,12 +211,14 @@ fn evidence(l: &Link) -> String {
 pub(crate) fn report(command: ReportCommand) -> anyhow::Result<ExitCode> {
     let ReportCommand::Deposits {
         store,
+        config,
         format,
         today,
     } = command;
+    let funder = load_config(&config)?.funder;
     let target = open_target(&store.store, false)?;
     let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
-    let (report, read) = link::deposit_report(target.catalog(), today)?;
+    let (report, read) = link::deposit_report(target.catalog(), &funder, today)?;
     target.finish()?;
     if read.computed > 0 {
         eprintln!(

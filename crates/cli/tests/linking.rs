@@ -8,6 +8,8 @@ use common::{bin, ingest_ok, json, s, stdout};
 use dmpgraph_dev::linkset::{linkset, LinkSetOptions};
 use dmpgraph_harvest::client::Validators;
 use dmpgraph_harvest::run::Harvested;
+use dmpgraph_model::deposit::Related;
+use dmpgraph_model::identity::Identifier;
 use dmpgraph_pipeline::harvest::deposit_write;
 use dmpgraph_pipeline::Sink;
 use dmpgraph_rdf::Base;
@@ -29,29 +31,7 @@ fn store_with_linkset(store: &Path, work: &Path) -> dmpgraph_dev::linkset::LinkS
         dmpgraph_dev::write_xlsx(p, &style, &plans.join(format!("plan-{i}.xlsx"))).unwrap();
     }
     ingest_ok(store, &[], &plans);
-    let local = dmpgraph_pipeline::Local::open(store, true).unwrap();
-    {
-        let mut sink = local.sink();
-        let base = Base::default();
-        let changes = set
-            .deposits
-            .iter()
-            .map(|d| {
-                Change::Put(deposit_write(
-                    &Harvested {
-                        deposit: d.clone(),
-                        content_hash: format!("{:x}", d.titles.len()),
-                        url: format!("http://127.0.0.1:1/{}", d.id),
-                        validators: Validators::default(),
-                        retrieved: "2026-11-01T00:00:00Z".parse().unwrap(),
-                    },
-                    &base,
-                ))
-            })
-            .collect();
-        sink.write(changes).unwrap();
-    }
-    local.shutdown().unwrap();
+    write_deposits(store, &set.deposits);
     set
 }
 
@@ -207,6 +187,156 @@ fn link_run_curation_and_the_deposit_report() {
         .output()
         .unwrap();
     assert!(o.stdout.starts_with("\u{feff}".as_bytes()));
+}
+
+#[test]
+fn only_plans_whose_inputs_changed_are_linked_again() {
+    let store = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let set = store_with_linkset(store.path(), work.path());
+    let run = |args: &[&str]| {
+        let mut all = vec!["run", "--json"];
+        all.extend_from_slice(args);
+        json(&link(store.path(), &all))
+    };
+    let first = run(&[]);
+    assert_eq!(first["plans_linked"], 12, "{first}");
+    // Nothing changed: no plan is read, and the counts are the same.
+    let again = run(&[]);
+    assert_eq!(again["plans_linked"], 0, "{again}");
+    assert_eq!(again["plans_unchanged"], 12, "{again}");
+    for k in ["entries", "by_status", "by_method"] {
+        assert_eq!(again[k], first[k], "{k}: {again}");
+    }
+    assert_eq!(
+        again["new"].as_u64().unwrap() + again["changed"].as_u64().unwrap(),
+        0
+    );
+
+    // A new version of a linked deposit is harvested: only the plan that
+    // reaches it is linked again, and the version follows the entry.
+    let deposit_plans = |id: &Identifier| {
+        set.truth
+            .iter()
+            .filter(|t| t.deposit == *id)
+            .map(|t| t.entry.plan.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let truth = set
+        .truth
+        .iter()
+        .find(|t| matches!(t.deposit, Identifier::Doi(_)) && deposit_plans(&t.deposit).len() == 1)
+        .expect("a DOI deposit of one plan");
+    let parent = set.deposits.iter().find(|d| d.id == truth.deposit).unwrap();
+    let Identifier::Doi(parent_doi) = &parent.id else {
+        unreachable!()
+    };
+    let mut version = parent.clone();
+    version.id = Identifier::parse("10.99999/a-later-version");
+    version.alternate_ids.clear();
+    version.related = vec![Related {
+        identifier: parent_doi.clone(),
+        scheme: "DOI".into(),
+        relation: "IsVersionOf".into(),
+    }];
+    write_deposits(store.path(), &[version]);
+    let after = run(&[]);
+    assert_eq!(after["plans_linked"], 1, "{after}");
+    assert_eq!(after["plans_unchanged"], 11, "{after}");
+    let listed = json(&link(
+        store.path(),
+        &["list", "--dmp", &truth.entry.plan, "--format", "json"],
+    ));
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["deposit"] == "doi:10.99999/a-later-version"
+                && l["entry"]["dataset"] == truth.entry.dataset
+                && l["relation"] == "IsVersionOf"),
+        "{listed}"
+    );
+
+    // Other settings: every plan is linked again.
+    let config = work.path().join("dmpgraph.toml");
+    let catalog =
+        std::fs::read_to_string(common::repo_root().join("mappings/catalog.toml")).unwrap();
+    std::fs::write(&config, format!("{catalog}\n[link]\naccept_at = 0.95\n")).unwrap();
+    let other = run(&["--config", s(&config)]);
+    assert_eq!(other["plans_linked"], 12, "{other}");
+    let back = run(&[]);
+    assert_eq!(back["plans_linked"], 12, "{back}");
+
+    // A plan deleted: its system links go (tombstones), a curator's
+    // decision on it stays.
+    let all = json(&link(store.path(), &["list", "--format", "json"]));
+    let mut per_plan: std::collections::BTreeMap<&str, usize> = Default::default();
+    for l in all.as_array().unwrap() {
+        *per_plan
+            .entry(l["entry"]["plan"].as_str().unwrap())
+            .or_default() += 1;
+    }
+    let plan = per_plan
+        .iter()
+        .max_by_key(|(_, n)| **n)
+        .unwrap()
+        .0
+        .to_string();
+    let plan = plan.as_str();
+    let links = json(&link(
+        store.path(),
+        &["list", "--dmp", plan, "--format", "json"],
+    ));
+    let links = links.as_array().unwrap();
+    assert!(links.len() >= 2, "{links:?}");
+    let kept = links[0]["id"].as_str().unwrap().to_string();
+    link(store.path(), &["reject", &kept]);
+    let o = bin()
+        .args(["delete", "--store", s(store.path()), plan])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let gone = run(&[]);
+    assert_eq!(gone["plans_linked"], 1, "{gone}");
+    assert_eq!(gone["removed"], links.len() - 1, "{gone}");
+    let left = json(&link(
+        store.path(),
+        &["list", "--dmp", plan, "--format", "json"],
+    ));
+    let left = left.as_array().unwrap();
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0]["id"], kept.as_str());
+    // And then nothing more.
+    let still = run(&[]);
+    assert_eq!(still["plans_linked"], 0, "{still}");
+    assert_eq!(still["removed"], 0, "{still}");
+}
+
+/// Writes deposits into the store as a harvest does.
+fn write_deposits(store: &Path, deposits: &[dmpgraph_model::deposit::Deposit]) {
+    let local = dmpgraph_pipeline::Local::open(store, true).unwrap();
+    {
+        let mut sink = local.sink();
+        let base = Base::default();
+        let changes = deposits
+            .iter()
+            .map(|d| {
+                Change::Put(deposit_write(
+                    &Harvested {
+                        deposit: d.clone(),
+                        content_hash: format!("{:x}", d.titles.len()),
+                        url: format!("http://127.0.0.1:1/{}", d.id),
+                        validators: Validators::default(),
+                        retrieved: "2026-11-01T00:00:00Z".parse().unwrap(),
+                    },
+                    &base,
+                ))
+            })
+            .collect();
+        sink.write(changes).unwrap();
+    }
+    local.shutdown().unwrap();
 }
 
 /// The deposit report over the store, as the binary prints it (JSON), and

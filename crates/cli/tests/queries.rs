@@ -409,3 +409,96 @@ fn a_mirror_of_the_public_dump_answers_every_query_alike() {
         differ.join("\n")
     );
 }
+
+#[test]
+fn a_madmp_plan_of_another_funder_is_linked_exported_with_its_deposits_and_left_out_of_amed_report()
+{
+    let store = linked_examples();
+    let kaken = "https://doi.org/10.48321/D1KAKEN0001";
+    // Its dataset_ids name its deposits: linked explicitly, under its
+    // dmp_id, whichever way the dmp_id is written.
+    let out = run(&[
+        "link",
+        "list",
+        "--dmp",
+        kaken,
+        "--format",
+        "json",
+        "--store",
+        s(store.path()),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let links = json(&out);
+    let got: Vec<(u64, &str, &str)> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["entry"]["dataset"].as_u64().unwrap(),
+                l["deposit"].as_str().unwrap(),
+                l["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, "jga:JGAD000901", "accepted"),
+            (2, "doi:10.5281/zenodo.1234567", "accepted")
+        ],
+        "{links:#}"
+    );
+    // Its export shows them: the deposit's repository as the host.
+    let out = run(&[
+        "export",
+        "madmp",
+        "--dmp",
+        kaken,
+        "--store",
+        s(store.path()),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc = json(&out);
+    let hosts: Vec<&str> = doc["dmp"]["dataset"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["distribution"][0]["host"]["title"].as_str().unwrap_or(""))
+        .collect();
+    assert!(
+        hosts[0].contains("JGA") && hosts[1].contains("Zenodo"),
+        "{hosts:?}"
+    );
+    // SPARQL sees the two maDMP plans' four entries: another funder's, with no due date.
+    let q = "PREFIX dmpg: <https://w3id.org/dmpgraph/ns#> SELECT (COUNT(?e) AS ?n) (COUNT(?due) AS ?d) \
+             WHERE { ?e dmpg:depositOutcome \"other_funder\" OPTIONAL { ?e dmpg:dueDate ?due } }";
+    let out = run(&["query", "--store", s(store.path()), "--format", "csv", q]);
+    assert_eq!(
+        stdout(&out).lines().nth(1).map(str::trim),
+        Some("4,0"),
+        "{}",
+        stdout(&out)
+    );
+    // AMED's deposit report leaves the other funders' plans out.
+    let out = run(&[
+        "report",
+        "deposits",
+        "--format",
+        "json",
+        "--today",
+        "2026-11-01",
+        "--store",
+        s(store.path()),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out);
+    let rows = report["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter().all(|r| r["entry"]["plan"]
+            .as_str()
+            .is_some_and(|p| !p.contains("10.48321") && !p.contains("crest"))),
+        "{report:#}"
+    );
+}

@@ -26,11 +26,11 @@
 //! | 18km0105001h0001 | 3 | nothing | overdue since 2022-03-31 |
 //! | 23bm1123045h0001 | 1 | `10.24767/jmu.12345` (2026-09-25) | explicit (DOI), as planned |
 //! | 25fk0108701h0001 | 1 | DRA study `DRP012345` (2026-05-20) | explicit, as planned (before its date) |
-//! | 25fk0108701h0001 | (1) | BioProject `PRJDB17345` (the same study), found by `harvest funder` | proposed, on entry 3: for a curator |
+//! | 25fk0108701h0001 | 1 | BioProject `PRJDB17345` (`IsIdenticalTo` the study), found by `harvest funder` | follows the study onto entry 1 (hierarchy) |
 //! | 25fk0108701h0001 | 1, 3 | (DOIs `10.18908/dra.drp012345`, `10.2210/pdb9xyz/pdb` never registered) | |
 //! | JP22dk0307100 | 2 | J-STAGE Data `10.50893/data.seishin.24567890` (2026-02-16) | published late (planned 2025-09-30) |
-//! | KAKENHI 24H01234 (maDMP) | | JGA `JGAD000901`, Zenodo `10.5281/zenodo.1234567` (JSPS) | harvested as referenced; another funder's |
-//! | JST CREST (maDMP) | | DRA submission `DRA015678` | harvested as referenced |
+//! | KAKENHI 24H01234 (maDMP) | 1, 2 | JGA `JGAD000901`, Zenodo `10.5281/zenodo.1234567` (JSPS) | harvested as referenced; explicit (`dataset_id`); another funder's plan: not in AMED's report |
+//! | JST CREST (maDMP) | 1 | DRA submission `DRA015678` | harvested as referenced; explicit (`dataset_id`); another funder's plan |
 //!
 //! and two AMED-funded DataCite datasets of projects that are not in the
 //! examples (`JP24ck0106798`, one digit off plan 23ck0106789h0001's, and

@@ -312,9 +312,54 @@ impl LinkConfig {
     }
 }
 
+/// A stored plan as the linker sees it: its record id (the 課題管理番号 of
+/// an AMED plan, the `dmp_id` of a maDMP one), under which its entries are
+/// linked, and its content.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan<'a> {
+    /// The record id.
+    pub id: &'a str,
+    /// The plan.
+    pub dmp: &'a Dmp,
+    /// Whether the funder funds it (an AMED form; a maDMP plan whose
+    /// funding names AMED), so that AMED's deposit rule applies to it
+    /// ([`report::DepositStatus::OtherFunder`] otherwise).
+    pub funded: bool,
+}
+
+impl<'a> Plan<'a> {
+    /// An AMED plan under its grant number (its record id).
+    pub fn of(dmp: &'a Dmp) -> Plan<'a> {
+        Plan {
+            id: dmp.id(),
+            dmp,
+            funded: true,
+        }
+    }
+}
+
+/// The version of the linker's rules: a change of how links are proposed
+/// makes every plan's links stale, so that the next `link run` re-links
+/// them all (see [`settings_fingerprint`]).
+pub const VERSION: u32 = 2;
+
+/// The fingerprint of what a run proposes by, besides plans and deposits:
+/// the linker's rules ([`VERSION`]), its settings, glossary and funder.
+/// A plan linked under other settings is linked again.
+pub fn settings_fingerprint(
+    config: &LinkConfig,
+    glossary: &text::Glossary,
+    funder: &Funder,
+) -> String {
+    let mut h = Sha256::new();
+    h.update(format!("v{VERSION}\n{config:?}\n{funder:?}\n").as_bytes());
+    h.update(glossary.fingerprint().as_bytes());
+    hex::encode(&h.finalize()[..16])
+}
+
 /// The inputs of one linking run.
 pub struct Inputs<'a> {
-    /// The stored plans.
+    /// The plans (each under its grant number, [`Plan::of`]).
     pub plans: &'a [Dmp],
     /// The harvested deposits.
     pub deposits: &'a [Deposit],

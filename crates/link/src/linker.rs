@@ -5,7 +5,7 @@
 //! its entries. No pair of a plan and a deposit is looked at otherwise.
 
 use crate::text::{tokens, Glossary, Weights};
-use crate::{EntryRef, Evidence, Feature, Inputs, Method, Proposal, IS_DEPOSIT_OF};
+use crate::{EntryRef, Evidence, Feature, Inputs, Method, Plan, Proposal, IS_DEPOSIT_OF};
 use chrono::Datelike;
 use dmpgraph_model::award::{find_all, AwardNumber};
 use dmpgraph_model::deposit::{Access, Deposit, Source};
@@ -64,8 +64,9 @@ struct Award {
     funder_named: Option<String>,
 }
 
-/// The deposits, indexed.
-struct Index<'a> {
+/// The deposits, indexed: built once per run ([`Index::new`]); each plan
+/// then meets only the deposits it can reach ([`Index::reach`]).
+pub struct Index<'a> {
     deposits: &'a [Deposit],
     by_id: HashMap<String, usize>,
     /// Project key (`ek0109555`) → deposits whose funding cites it.
@@ -74,7 +75,14 @@ struct Index<'a> {
     children: HashMap<usize, Vec<(usize, String)>>,
     /// Paper → datasets it cites as supplements.
     supplements: HashMap<usize, Vec<usize>>,
+    /// Deposit → the records of the same dataset elsewhere (`IsIdenticalTo`
+    /// either way: a BioProject registered for a DRA study). They follow
+    /// the entry the dataset is placed on, never one of their own.
+    identical: HashMap<usize, Vec<usize>>,
 }
+
+/// The relation between two records of one dataset.
+const IDENTICAL: &str = "IsIdenticalTo";
 
 /// Relations that put the subject under the object (the object's link
 /// goes down to the subject).
@@ -83,7 +91,9 @@ const UNDER: &[&str] = &["IsPartOf", "IsVersionOf"];
 const OVER: &[(&str, &str)] = &[("HasPart", "IsPartOf"), ("HasVersion", "IsVersionOf")];
 
 impl<'a> Index<'a> {
-    fn new(deposits: &'a [Deposit], funder: &dmpgraph_model::Funder) -> Index<'a> {
+    /// `deposits`, indexed by identifier, by the AMED projects their awards
+    /// cite (those of `funder`'s numbering), and by their relations.
+    pub fn new(deposits: &'a [Deposit], funder: &dmpgraph_model::Funder) -> Index<'a> {
         let mut by_id = HashMap::with_capacity(deposits.len());
         for (i, d) in deposits.iter().enumerate() {
             by_id.insert(d.id.to_string(), i);
@@ -99,6 +109,7 @@ impl<'a> Index<'a> {
         let mut by_project: HashMap<String, Vec<(usize, Award)>> = HashMap::new();
         let mut children: HashMap<usize, Vec<(usize, String)>> = HashMap::new();
         let mut supplements: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut identical: HashMap<usize, Vec<usize>> = HashMap::new();
         for (i, d) in deposits.iter().enumerate() {
             // Crossref's funder arrays: the award in another entry than the
             // funder's name; so a record that names the funder anywhere
@@ -135,7 +146,10 @@ impl<'a> Index<'a> {
                 if j == i {
                     continue;
                 }
-                if UNDER.contains(&r.relation.as_str()) {
+                if r.relation == IDENTICAL {
+                    identical.entry(i).or_default().push(j);
+                    identical.entry(j).or_default().push(i);
+                } else if UNDER.contains(&r.relation.as_str()) {
                     children.entry(j).or_default().push((i, r.relation.clone()));
                 } else if let Some((_, inv)) = OVER.iter().find(|(o, _)| *o == r.relation) {
                     children.entry(i).or_default().push((j, (*inv).to_string()));
@@ -150,7 +164,7 @@ impl<'a> Index<'a> {
             v.sort();
             v.dedup();
         }
-        for v in supplements.values_mut() {
+        for v in supplements.values_mut().chain(identical.values_mut()) {
             v.sort();
             v.dedup();
         }
@@ -160,6 +174,7 @@ impl<'a> Index<'a> {
             by_project,
             children,
             supplements,
+            identical,
         }
     }
 }
@@ -189,17 +204,120 @@ pub fn propose(inputs: &Inputs<'_>, glossary: &Glossary) -> Vec<Proposal> {
     let index = Index::new(inputs.deposits, inputs.funder);
     let mut out = Vec::new();
     for plan in inputs.plans {
-        out.extend(propose_plan(plan, &index, glossary));
+        out.extend(propose_plan(Plan::of(plan), &index, glossary));
     }
     out
+}
+
+/// What a plan's links are proposed from, besides the plan's text: the
+/// identifiers its entries name and the project its grant is. With
+/// [`Index::reach`] they give every deposit a plan's proposals can rest
+/// on, so that a plan whose text and reachable deposits did not change
+/// need not be linked again.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PlanKeys {
+    /// Every identifier the entries name (DOI, accession), normalised.
+    pub named: Vec<String>,
+    /// The grant's project (`ck0106789`), when it is an AMED grant.
+    pub project: Option<String>,
+}
+
+/// The grant of a plan: its grant number, or its record id when that is
+/// the 課題管理番号.
+fn grant_of(plan: Plan<'_>) -> Option<(&str, AwardNumber)> {
+    [plan.dmp.id(), plan.id]
+        .into_iter()
+        .find_map(|t| AwardNumber::parse(t).map(|g| (t, g)))
+}
+
+/// The texts of an entry that can name its deposit, with the score a
+/// deposit named there gets.
+fn naming_fields(ds: &Dataset) -> [(&'static str, Option<&String>, f64); 3] {
+    [
+        ("doi", ds.doi.as_ref(), scores::DOI),
+        (
+            "repository_url",
+            ds.repository_url.as_ref(),
+            scores::ACCESSION_URL,
+        ),
+        (
+            "description",
+            ds.description.as_ref(),
+            scores::ACCESSION_TEXT,
+        ),
+    ]
+}
+
+/// A plan's [`PlanKeys`].
+pub fn keys(plan: Plan<'_>) -> PlanKeys {
+    let mut named: Vec<String> = plan
+        .dmp
+        .datasets
+        .iter()
+        .flat_map(naming_fields)
+        .filter_map(|(_, text, _)| text)
+        .flat_map(|t| identifiers_in(t))
+        .map(|id| id.to_string())
+        .collect();
+    named.sort();
+    named.dedup();
+    PlanKeys {
+        named,
+        project: grant_of(plan).map(|(_, g)| g.project()),
+    }
+}
+
+impl Index<'_> {
+    /// Every deposit a plan of `keys` can be linked to: those its entries
+    /// name, those its grant funded and the datasets those cite as
+    /// supplements, and everything under or identical to any of them.
+    /// Sorted by identifier.
+    pub fn reach(&self, keys: &PlanKeys) -> Vec<&Deposit> {
+        let mut found: HashSet<usize> = keys
+            .named
+            .iter()
+            .filter_map(|n| self.by_id.get(n).copied())
+            .collect();
+        for (i, _) in keys
+            .project
+            .as_ref()
+            .and_then(|p| self.by_project.get(p))
+            .into_iter()
+            .flatten()
+        {
+            found.insert(*i);
+            found.extend(self.supplements.get(i).into_iter().flatten().copied());
+        }
+        let mut stack: Vec<usize> = found.iter().copied().collect();
+        while let Some(i) = stack.pop() {
+            let next = self
+                .children
+                .get(&i)
+                .into_iter()
+                .flatten()
+                .map(|(j, _)| *j)
+                .chain(self.identical.get(&i).into_iter().flatten().copied());
+            for j in next {
+                if found.insert(j) {
+                    stack.push(j);
+                }
+            }
+        }
+        let mut out: Vec<&Deposit> = found.into_iter().map(|i| &self.deposits[i]).collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
 }
 
 fn id_of(index: &Index<'_>, i: usize) -> Identifier {
     index.deposits[i].id.clone()
 }
 
-fn propose_plan(plan: &Dmp, index: &Index<'_>, glossary: &Glossary) -> Vec<Proposal> {
-    let plan_id = plan.id().to_string();
+/// Proposes links for one plan's entries, under its record id (before the
+/// [`crate::LinkConfig::propose_at`] cut).
+pub fn propose_plan(stored: Plan<'_>, index: &Index<'_>, glossary: &Glossary) -> Vec<Proposal> {
+    let plan_id = stored.id.to_string();
+    let plan = stored.dmp;
     let mut out: Vec<Proposal> = Vec::new();
     // Deposit → entries it is linked to directly, and the score.
     let mut placed: HashMap<usize, Vec<(u32, f64)>> = HashMap::new();
@@ -207,19 +325,7 @@ fn propose_plan(plan: &Dmp, index: &Index<'_>, glossary: &Glossary) -> Vec<Propo
     // 1. Explicit: what each entry names.
     for ds in &plan.datasets {
         let entry = EntryRef::new(&plan_id, ds.number);
-        let fields: [(&str, Option<&String>, f64); 3] = [
-            ("doi", ds.doi.as_ref(), scores::DOI),
-            (
-                "repository_url",
-                ds.repository_url.as_ref(),
-                scores::ACCESSION_URL,
-            ),
-            (
-                "description",
-                ds.description.as_ref(),
-                scores::ACCESSION_TEXT,
-            ),
-        ];
+        let fields = naming_fields(ds);
         let mut named: HashSet<usize> = HashSet::new();
         for (field, text, score) in fields {
             let Some(text) = text else { continue };
@@ -258,7 +364,7 @@ fn propose_plan(plan: &Dmp, index: &Index<'_>, glossary: &Glossary) -> Vec<Propo
 
     // 2. Funding: what the plan's grant funded.
     let mut candidates: Vec<Candidate> = Vec::new();
-    if let Some(grant) = AwardNumber::parse(plan.id()) {
+    if let Some((grant_text, grant)) = grant_of(stored) {
         let years = plan_years(plan, &grant);
         for (i, award) in index.by_project.get(&grant.project()).into_iter().flatten() {
             if placed.contains_key(i) {
@@ -269,7 +375,7 @@ fn propose_plan(plan: &Dmp, index: &Index<'_>, glossary: &Glossary) -> Vec<Propo
             let in_years = years.is_none_or(|(a, b)| (a..=b).contains(&fy));
             let mut evidence = vec![Evidence {
                 feature: Feature::Award,
-                planned: plan.id().to_string(),
+                planned: grant_text.to_string(),
                 deposited: award.written.clone(),
                 // Another fiscal year of the same programme and serial is
                 // the same project (a deposit acknowledges a later year's
@@ -346,6 +452,13 @@ fn propose_plan(plan: &Dmp, index: &Index<'_>, glossary: &Glossary) -> Vec<Propo
             .map(|(n, _)| *n)
             .collect();
         named.len() < 2
+    });
+    // A record of a dataset placed already, or of one that another
+    // candidate stands for (the first of the twins), follows it.
+    let twins = |i: usize| index.identical.get(&i).into_iter().flatten().copied();
+    let kept: HashSet<usize> = candidates.iter().map(|c| c.deposit).collect();
+    candidates.retain(|c| {
+        !twins(c.deposit).any(|j| placed.contains_key(&j) || (j < c.deposit && kept.contains(&j)))
     });
 
     // 3. Placement of the grant-level candidates on the plan's entries.
@@ -430,7 +543,19 @@ fn propose_plan(plan: &Dmp, index: &Index<'_>, glossary: &Glossary) -> Vec<Propo
     queue.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut reached: HashSet<(usize, u32)> = queue.iter().map(|(i, n, _)| (*i, *n)).collect();
     while let Some((parent, number, score)) = queue.pop() {
-        for (child, relation) in index.children.get(&parent).into_iter().flatten() {
+        let same = index
+            .identical
+            .get(&parent)
+            .into_iter()
+            .flatten()
+            .map(|j| (j, IDENTICAL.to_string()));
+        let under = index
+            .children
+            .get(&parent)
+            .into_iter()
+            .flatten()
+            .map(|(j, r)| (j, r.clone()));
+        for (child, relation) in under.chain(same).collect::<Vec<_>>() {
             if placed.contains_key(child) || !reached.insert((*child, number)) {
                 continue;
             }
@@ -845,7 +970,84 @@ fn similarity(
 
 #[cfg(test)]
 mod tests {
-    use super::numbers;
+    use super::*;
+    use dmpgraph_model::deposit::{Funding, LangText, Related};
+
+    fn entry(number: u32, name: &str, url: Option<&str>) -> Dataset {
+        Dataset {
+            number,
+            name: Some(name.into()),
+            repository_url: url.map(String::from),
+            ..Dataset::default()
+        }
+    }
+
+    fn funded(id: &str, title: &str, twin: Option<&str>) -> Deposit {
+        let mut d = Deposit::new(Source::Ddbj, Identifier::parse(id));
+        d.titles.push(LangText::new(title, Some("en")));
+        d.funding.push(Funding {
+            funder_name: Some("Japan Agency for Medical Research and Development".into()),
+            award_number: Some("JP23ck0106789".into()),
+            ..Funding::default()
+        });
+        if let Some(t) = twin {
+            d.related.push(Related {
+                identifier: t.into(),
+                scheme: "DRA".into(),
+                relation: "IsIdenticalTo".into(),
+            });
+        }
+        d
+    }
+
+    #[test]
+    fn a_record_identical_to_a_placed_one_follows_its_entry() {
+        let mut plan = Dmp::default();
+        plan.project.grant_number = "23ck0106789h0001".into();
+        plan.datasets = vec![
+            entry(
+                1,
+                "腸内細菌叢メタゲノム",
+                Some("https://ddbj.nig.ac.jp/resource/sra-study/DRP000123"),
+            ),
+            entry(2, "患者由来オルガノイド画像 organoid images", None),
+        ];
+        let study = funded("DRP000123", "Gut microbiome metagenome", None);
+        // A BioProject for the same study whose title looks like entry 2.
+        let project = funded("PRJDB0456", "organoid images metagenome", Some("DRP000123"));
+        // Twins that are both only funded: the first stands for both.
+        let a = funded("PRJDB0457", "organoid images", None);
+        let b = funded("DRP000124", "organoid images", Some("PRJDB0457"));
+        let deposits = vec![study, project, a, b];
+        let funder = dmpgraph_model::CatalogConfig::builtin().funder.clone();
+        let inputs = Inputs {
+            plans: std::slice::from_ref(&plan),
+            deposits: &deposits,
+            funder: &funder,
+        };
+        let got = propose(&inputs, Glossary::builtin());
+        let on = |id: &str| -> Vec<(u32, Method, String)> {
+            let id = Identifier::parse(id);
+            got.iter()
+                .filter(|p| p.deposit == id)
+                .map(|p| (p.entry.dataset, p.method, p.relation.clone()))
+                .collect()
+        };
+        assert_eq!(
+            on("DRP000123"),
+            [(1, Method::Explicit, IS_DEPOSIT_OF.into())]
+        );
+        assert_eq!(on("PRJDB0456"), [(1, Method::Hierarchy, IDENTICAL.into())]);
+        let (pa, pb) = (on("PRJDB0457"), on("DRP000124"));
+        assert_eq!(pa.len(), 1, "{got:?}");
+        assert_eq!(pb.len(), 1, "{got:?}");
+        // Whichever stands for the pair, the other follows onto its entry.
+        assert_eq!(pa[0].0, pb[0].0);
+        assert!(
+            pa[0].1 == Method::Hierarchy || pb[0].1 == Method::Hierarchy,
+            "{pa:?} {pb:?}"
+        );
+    }
 
     #[test]
     fn sample_counts_are_read_whole_with_thousands_separators_and_full_width() {

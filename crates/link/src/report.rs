@@ -35,7 +35,7 @@
 //! assert_eq!(r.rows[0].days_overdue, Some(1));
 //! ```
 
-use crate::{EntryRef, Link, Status};
+use crate::{EntryRef, Link, Plan, Status};
 use chrono::NaiveDate;
 use dmpgraph_model::deposit::{Access, Deposit};
 use dmpgraph_model::{Dataset, Dmp, Project, SharingMethod};
@@ -60,10 +60,15 @@ pub enum DepositStatus {
     Overdue,
     /// 非公開: not to be published.
     NotApplicable,
+    /// A plan another funder funds (a maDMP plan from elsewhere): linked,
+    /// its deposits shown, but AMED's rule does not apply and the report
+    /// leaves it out ([`Report::rows`] never holds it).
+    OtherFunder,
 }
 
 impl DepositStatus {
-    /// Every status, in report order.
+    /// Every status of the report, in report order
+    /// ([`DepositStatus::OtherFunder`] is not one).
     pub const ALL: [DepositStatus; 6] = [
         DepositStatus::DepositedAsPlanned,
         DepositStatus::DepositedLate,
@@ -82,6 +87,7 @@ impl DepositStatus {
             DepositStatus::NotYetDue => "not_yet_due",
             DepositStatus::Overdue => "overdue",
             DepositStatus::NotApplicable => "not_applicable",
+            DepositStatus::OtherFunder => "other_funder",
         }
     }
 
@@ -94,6 +100,7 @@ impl DepositStatus {
             DepositStatus::NotYetDue => "期限前",
             DepositStatus::Overdue => "期限超過",
             DepositStatus::NotApplicable => "対象外",
+            DepositStatus::OtherFunder => "他の資金配分機関の課題",
         }
     }
 }
@@ -282,6 +289,29 @@ fn programme(project: &Project) -> String {
 /// The report over `plans`, with the accepted `links` to `deposits`, as of
 /// `today`. Linear in plans, deposits and links.
 pub fn report(plans: &[Dmp], deposits: &[Deposit], links: &[Link], today: NaiveDate) -> Report {
+    let plans: Vec<Plan<'_>> = plans.iter().map(Plan::of).collect();
+    report_plans(&plans, deposits, links, today)
+}
+
+/// [`report`] over stored plans, each under its record id.
+pub fn report_plans(
+    plans: &[Plan<'_>],
+    deposits: &[Deposit],
+    links: &[Link],
+    today: NaiveDate,
+) -> Report {
+    as_of(rows_of(plans, deposits, links, today), today)
+}
+
+/// The rows of every entry of `plans` as of `today`, those of plans
+/// another funder funds included ([`DepositStatus::OtherFunder`]: what
+/// their entries' records show of their deposits), unsorted.
+pub fn rows_of(
+    plans: &[Plan<'_>],
+    deposits: &[Deposit],
+    links: &[Link],
+    today: NaiveDate,
+) -> Vec<ReportRow> {
     let by_id: HashMap<String, &Deposit> = deposits.iter().map(|d| (d.id.to_string(), d)).collect();
     let mut linked: HashMap<&EntryRef, Vec<(&Deposit, &str)>> = HashMap::new();
     for l in links.iter().filter(|l| l.status == Status::Accepted) {
@@ -293,9 +323,14 @@ pub fn report(plans: &[Dmp], deposits: &[Deposit], links: &[Link], today: NaiveD
         }
     }
     let mut rows = Vec::new();
-    for plan in plans {
+    for &Plan {
+        id,
+        dmp: plan,
+        funded,
+    } in plans
+    {
         for ds in &plan.datasets {
-            let entry = EntryRef::new(plan.id(), ds.number);
+            let entry = EntryRef::new(id, ds.number);
             let mut with_relation: Vec<(&Deposit, &str)> =
                 linked.get(&entry).cloned().unwrap_or_default();
             // A deposit linked twice (directly and through another) counts
@@ -303,8 +338,14 @@ pub fn report(plans: &[Dmp], deposits: &[Deposit], links: &[Link], today: NaiveD
             with_relation.sort_by_key(|(d, r)| (d.id.to_string(), *r != crate::IS_DEPOSIT_OF));
             with_relation.dedup_by_key(|(d, _)| d.id.to_string());
             let ds_deposits: Vec<&Deposit> = with_relation.iter().map(|(d, _)| *d).collect();
-            let status = status_of(&plan.project, ds, &ds_deposits, today);
-            let due = due_date(&plan.project, ds);
+            let (status, due) = if funded {
+                (
+                    status_of(&plan.project, ds, &ds_deposits, today),
+                    due_date(&plan.project, ds),
+                )
+            } else {
+                (DepositStatus::OtherFunder, None)
+            };
             rows.push(ReportRow {
                 plan_title: plan.project.title.clone(),
                 dataset_name: ds.name.clone(),
@@ -337,7 +378,7 @@ pub fn report(plans: &[Dmp], deposits: &[Deposit], links: &[Link], today: NaiveD
             });
         }
     }
-    as_of(rows, today)
+    rows
 }
 
 /// The report of rows computed on another day (kept with a plan's deposit
@@ -345,6 +386,7 @@ pub fn report(plans: &[Dmp], deposits: &[Deposit], links: &[Link], today: NaiveD
 /// date has passed; every other status holds whatever the day. Rows sorted
 /// by entry, totals per programme and institution.
 pub fn as_of(mut rows: Vec<ReportRow>, today: NaiveDate) -> Report {
+    rows.retain(|r| r.status != DepositStatus::OtherFunder);
     for r in &mut rows {
         if matches!(r.status, DepositStatus::NotYetDue | DepositStatus::Overdue) {
             r.status = match r.due {

@@ -29,6 +29,11 @@ struct GlossaryFile {
 }
 
 impl Glossary {
+    /// What the glossary holds, as a text that changes when it does.
+    pub fn fingerprint(&self) -> String {
+        format!("{:?}", self.terms)
+    }
+
     /// The glossary in `mappings/link-glossary.toml`.
     pub fn builtin() -> &'static Glossary {
         static G: std::sync::LazyLock<Glossary> = std::sync::LazyLock::new(|| {

@@ -107,7 +107,8 @@ pub struct Deposited {
 }
 
 /// Puts a dataset's deposits into an export: the dataset whose number
-/// (`dmpg:datasetNumber`) is `number` takes the first direct deposit's
+/// (`dmpg:datasetNumber`; in a document whose datasets carry none, the
+/// `number`-th) takes the first direct deposit's
 /// identifier as its `dataset_id` (the identifier it had, the catalog's,
 /// moves to `alternate_identifier`), and each deposit becomes a
 /// distribution whose `host` is its repository, in place of the planned
@@ -117,12 +118,18 @@ pub fn put_deposits(doc: &mut MadmpDocument, number: u32, deposits: &[Deposited]
         return;
     }
     let key = dmpg("datasetNumber");
-    let Some(ds) = doc
-        .dmp
-        .dataset
-        .iter_mut()
-        .find(|d| d.extra.get(&key).and_then(Value::as_u64) == Some(u64::from(number)))
-    else {
+    let numbered = doc.dmp.dataset.iter().any(|d| d.extra.contains_key(&key));
+    let found = if numbered {
+        doc.dmp
+            .dataset
+            .iter_mut()
+            .find(|d| d.extra.get(&key).and_then(Value::as_u64) == Some(u64::from(number)))
+    } else {
+        // A document from elsewhere numbers its datasets by position.
+        let index = usize::try_from(number).ok().and_then(|n| n.checked_sub(1));
+        index.and_then(|i| doc.dmp.dataset.get_mut(i))
+    };
+    let Some(ds) = found else {
         return;
     };
     if let Some(first) = deposits.iter().find(|d| d.direct) {

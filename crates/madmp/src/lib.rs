@@ -61,6 +61,7 @@ mod model;
 pub mod privacy;
 mod validate;
 mod version;
+pub mod view;
 
 pub use amed::{amed_to_madmp, put_deposits, AmedExportOptions, Deposited};
 pub use codes::{

@@ -96,12 +96,14 @@ pub fn madmp_document_of(
                     .or_insert_with(|| serde_json::Value::String(config.contact.mbox.clone()));
             }
         }
-        dmpgraph_madmp::from_value(&value, None)
+        let mut doc = dmpgraph_madmp::from_value(&value, None)
             .map(|(doc, _)| doc)
             .map_err(|source| PipelineError::Document {
                 record: entry.key.to_string(),
                 source,
-            })?
+            })?;
+        put_linked_deposits(catalog, &entry.key.id, &mut doc)?;
+        doc
     } else {
         let base = Base::of_record(&entry.graph).map_err(|_| PipelineError::Graph {
             record: entry.key.to_string(),
@@ -116,15 +118,25 @@ pub fn madmp_document_of(
             include_private,
         };
         let mut doc = amed_to_madmp(&dmp, &options);
-        // The deposits accepted as its datasets (the linker's facts).
-        for (number, facts) in crate::link::stored_facts(catalog, &entry.key.id)? {
-            let deposits: Vec<dmpgraph_madmp::Deposited> =
-                facts.deposits.iter().map(deposited).collect();
-            dmpgraph_madmp::put_deposits(&mut doc, number, &deposits);
-        }
+        put_linked_deposits(catalog, &entry.key.id, &mut doc)?;
         doc
     };
     Ok(dmpgraph_madmp::export(&doc, version))
+}
+
+/// The deposits accepted as a plan's datasets (the linker's facts), put
+/// into its export.
+fn put_linked_deposits(
+    catalog: &dyn Catalog,
+    plan: &str,
+    doc: &mut dmpgraph_madmp::MadmpDocument,
+) -> Result<(), PipelineError> {
+    for (number, facts) in crate::link::stored_facts(catalog, plan)? {
+        let deposits: Vec<dmpgraph_madmp::Deposited> =
+            facts.deposits.iter().map(deposited).collect();
+        dmpgraph_madmp::put_deposits(doc, number, &deposits);
+    }
+    Ok(())
 }
 
 /// A linked deposit as maDMP shows it.

@@ -220,25 +220,37 @@ fn default_entry_type(a: &Accession) -> &'static str {
     }
 }
 
+/// A source's date as a typed literal: a year, a year and month or a day as
+/// written (`xsd:gYear`, `xsd:gYearMonth`, `xsd:date`), and a date-time
+/// (DDBJ's `2022-05-20T04:02:21Z`) as the day it writes (`xsd:date`), so
+/// that the dates of every source compare in SPARQL (an `xsd:date` and an
+/// `xsd:dateTime` do not); the time itself stays in the deposit's document.
+/// Anything else is a plain literal, as written.
 fn date_literal(value: &str) -> Literal {
     let v = value.trim();
     let b = v.as_bytes();
     let digits =
         |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
-    let typed = if v.len() == 4 && digits(0..4) {
-        Some(xsd::G_YEAR)
+    let is_day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok();
+    let is_date_time = |t: &str| {
+        let t = t.replacen(' ', "T", 1);
+        chrono::DateTime::parse_from_rfc3339(&t).is_ok()
+            || chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
+    };
+    let (text, typed) = if v.len() == 4 && digits(0..4) {
+        (v, Some(xsd::G_YEAR))
     } else if v.len() == 7 && digits(0..4) && b[4] == b'-' && digits(5..7) {
-        Some(xsd::G_YEAR_MONTH)
-    } else if v.len() == 10 && chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok() {
-        Some(xsd::DATE)
-    } else if chrono::DateTime::parse_from_rfc3339(v).is_ok() {
-        Some(xsd::DATE_TIME)
+        (v, Some(xsd::G_YEAR_MONTH))
+    } else if v.len() == 10 && is_day(v) {
+        (v, Some(xsd::DATE))
+    } else if v.len() > 10 && is_day(&v[..10]) && is_date_time(v) {
+        (&v[..10], Some(xsd::DATE))
     } else {
-        None
+        (v, None)
     };
     match typed {
-        Some(t) => Literal::new_typed_literal(v, t),
-        None => Literal::new_simple_literal(v),
+        Some(t) => Literal::new_typed_literal(text, t),
+        None => Literal::new_simple_literal(text),
     }
 }
 
@@ -613,6 +625,40 @@ fn lower_first(s: &str) -> String {
 mod tests {
     use super::*;
     use dmpgraph_model::deposit::{Creator, Funding, Related, Source};
+
+    #[test]
+    fn every_sources_dates_are_typed_so_that_they_compare() {
+        let typed = |v: &str| {
+            let l = date_literal(v);
+            (l.value().to_string(), l.datatype().as_str().to_string())
+        };
+        let date = xsd::DATE.as_str().to_string();
+        // DataCite's day, DDBJ's and JaLC's date-times: one type, the day
+        // as written.
+        assert_eq!(typed("2024-01-15"), ("2024-01-15".into(), date.clone()));
+        assert_eq!(
+            typed("2022-05-20T04:02:21Z"),
+            ("2022-05-20".into(), date.clone())
+        );
+        assert_eq!(
+            typed("2020-09-28T02:15:20+09:00"),
+            ("2020-09-28".into(), date.clone())
+        );
+        assert_eq!(
+            typed("2014-07-02 22:19:07"),
+            ("2014-07-02".into(), date.clone())
+        );
+        assert_eq!(
+            typed("2021-09-01T00:00:00.000"),
+            ("2021-09-01".into(), date)
+        );
+        // Less than a day is kept as precise as it is.
+        assert_eq!(typed("2021").1, xsd::G_YEAR.as_str());
+        assert_eq!(typed("2021-09").1, xsd::G_YEAR_MONTH.as_str());
+        // Not a date: as written.
+        assert_eq!(typed("2021-02-30T00:00:00Z").1, xsd::STRING.as_str());
+        assert_eq!(typed("spring 2021").1, xsd::STRING.as_str());
+    }
 
     #[test]
     fn the_crosswalks_load_and_every_curie_expands() {

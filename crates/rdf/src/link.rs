@@ -39,13 +39,30 @@ fn iri(ns: &str, local: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{ns}{local}"))
 }
 
-/// The IRI of a plan's dataset entry (`{base}record/{plan}#dataset-{No.}`).
-pub fn entry_iri(base: &Base, entry: &dmpgraph_link::EntryRef) -> NamedNode {
-    NamedNode::new_unchecked(format!(
-        "{}#dataset-{}",
-        base.record_iri(&entry.plan).as_str(),
-        entry.dataset
-    ))
+/// How a plan's record names its dataset nodes: the AMED form's
+/// `{record}#dataset-{No.}`, a maDMP document's `{record}#dmp/dataset/{k}`
+/// (its dataset at index k is entry k + 1, as its OAI-PMH item is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DatasetNaming {
+    /// `#dataset-{No.}`.
+    #[default]
+    Amed,
+    /// `#dmp/dataset/{No. - 1}`.
+    Madmp,
+}
+
+/// The IRI of a plan's dataset entry (`{base}record/{plan}#dataset-{No.}`,
+/// or a maDMP plan's `#dmp/dataset/{No. - 1}`).
+pub fn entry_iri(base: &Base, entry: &dmpgraph_link::EntryRef, naming: DatasetNaming) -> NamedNode {
+    let record = base.record_iri(&entry.plan);
+    NamedNode::new_unchecked(match naming {
+        DatasetNaming::Amed => format!("{}#dataset-{}", record.as_str(), entry.dataset),
+        DatasetNaming::Madmp => format!(
+            "{}#dmp/dataset/{}",
+            record.as_str(),
+            entry.dataset.saturating_sub(1)
+        ),
+    })
 }
 
 /// The IRI of a deposit's dataset (`{base}deposit/{id}#dataset`).
@@ -54,7 +71,7 @@ pub fn deposit_dataset_iri(base: &Base, id: &str) -> NamedNode {
 }
 
 /// A link's graph IRI and quads.
-pub fn link_graph(link: &Link, base: &Base) -> (NamedNode, Vec<Quad>) {
+pub fn link_graph(link: &Link, base: &Base, naming: DatasetNaming) -> (NamedNode, Vec<Quad>) {
     let graph = base.link_iri(&link.id);
     let g = GraphName::NamedNode(graph.clone());
     let node = NamedNode::new_unchecked(format!("{}#link", graph.as_str()));
@@ -65,7 +82,7 @@ pub fn link_graph(link: &Link, base: &Base) -> (NamedNode, Vec<Quad>) {
     let decimal =
         |v: f64| -> Term { Literal::new_typed_literal(format!("{v:.4}"), xsd::DECIMAL).into() };
     add(
-        &entry_iri(base, &link.entry),
+        &entry_iri(base, &link.entry, naming),
         iri(DCAT, "qualifiedRelation"),
         node.clone().into(),
     );
@@ -230,7 +247,13 @@ pub struct EntryFacts {
 ///     dcterms:title "…"@en ; dcterms:accessRights <…/PUBLIC> ; dcterms:issued "…"^^xsd:date ;
 ///     dmpg:hostName "Zenodo" ; dmpg:hostPage <https://zenodo.org/> .
 /// ```
-pub fn status_quads(base: &Base, plan: &str, graph: &NamedNode, facts: &[EntryFacts]) -> Vec<Quad> {
+pub fn status_quads(
+    base: &Base,
+    plan: &str,
+    naming: DatasetNaming,
+    graph: &NamedNode,
+    facts: &[EntryFacts],
+) -> Vec<Quad> {
     let g = GraphName::NamedNode(graph.clone());
     let mut quads = Vec::new();
     let mut add =
@@ -241,7 +264,7 @@ pub fn status_quads(base: &Base, plan: &str, graph: &NamedNode, facts: &[EntryFa
     };
     let named = |u: &str| NamedNode::new(u).ok();
     for f in facts {
-        let e = entry_iri(base, &dmpgraph_link::EntryRef::new(plan, f.dataset));
+        let e = entry_iri(base, &dmpgraph_link::EntryRef::new(plan, f.dataset), naming);
         add(&e, iri(DMPG, "depositOutcome"), text(&f.outcome));
         if let Some(d) = f.due {
             add(&e, iri(DMPG, "dueDate"), date(d));
@@ -429,7 +452,7 @@ mod tests {
             note: None,
         };
         let base = Base::default();
-        let (graph, quads) = link_graph(&link, &base);
+        let (graph, quads) = link_graph(&link, &base, DatasetNaming::Amed);
         assert!(graph
             .as_str()
             .ends_with(&format!("link/{}", link.id.replace(':', "%3A"))));
@@ -483,7 +506,13 @@ mod tests {
             },
         ];
         let graph = base.link_iri("deposit-status:21ek0109555h0001");
-        let quads = status_quads(&base, "21ek0109555h0001", &graph, &facts);
+        let quads = status_quads(
+            &base,
+            "21ek0109555h0001",
+            DatasetNaming::Amed,
+            &graph,
+            &facts,
+        );
         let back = status_facts(&quads);
         assert_eq!(back.values().cloned().collect::<Vec<_>>(), facts);
         let zenodo = &back[&2].deposits[0];

@@ -28,7 +28,7 @@ use crate::{ns, MappingError, RecordContext, RecordGraphs, DCAT, DCSO, DCTERMS};
 use dmpgraph_madmp::{PrivateParts, Version};
 use dmpgraph_model::CatalogConfig;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
-use oxigraph::model::vocab::rdf;
+use oxigraph::model::vocab::{rdf, xsd};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -284,6 +284,15 @@ impl crate::Mapping {
                 crate::contact_point(ctx.base).into(),
             );
             add(&ds, ns(DCAT, "landingPage"), record.clone().into());
+            // Its number, as its OAI-PMH item and its links have it (where
+            // the document does not say it: an AMED plan's export does).
+            if dataset.get("dmpg:datasetNumber").is_none() {
+                add(
+                    &ds,
+                    ns(crate::DMPG, "datasetNumber"),
+                    Literal::new_typed_literal((i + 1).to_string(), xsd::INTEGER).into(),
+                );
+            }
             if dataset.get("description").and_then(Value::as_str).is_none() {
                 let title = dataset
                     .get("title")

@@ -175,23 +175,23 @@ pub fn example_private_values() -> Vec<String> {
     values
 }
 
-/// `text` without its blank-node labels (`_:a30d7aee…`): they are random
-/// hex, not data, and would now and then contain a short private value such
-/// as a phone extension.
-pub fn without_blank_node_labels(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("_:") {
-        out.push_str(&rest[..at]);
-        let label = &rest[at + 2..];
-        let end = label
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-            .unwrap_or(label.len());
-        out.push_str("_:");
-        rest = &label[end..];
+/// Whether `text` reveals the private `value`. A value of ASCII letters and
+/// digits only (a phone extension such as `4533`) turns up by chance inside
+/// the random tokens of any output — blank-node labels, resumption tokens,
+/// hashes, nanosecond record versions — so a match of such a value counts
+/// only where it stands apart from other ASCII letters and digits, as a
+/// leaked extension would (`03-1234-4533`, `内線4533`). Any other value
+/// counts wherever it occurs.
+pub fn reveals(text: &str, value: &str) -> bool {
+    let token = |c: char| c.is_ascii_alphanumeric();
+    if !value.chars().all(token) {
+        return text.contains(value);
     }
-    out.push_str(rest);
-    out
+    text.match_indices(value).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + value.len()..].chars().next();
+        !before.is_some_and(token) && !after.is_some_and(token)
+    })
 }
 
 fn collect_strings(v: &serde_json::Value, out: &mut Vec<String>) {

@@ -20,6 +20,17 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?title WHERE {{ ?dmp a dcso:DMP ; dcso:hasProject/dcterms:title ?title }} ORDER BY ?title"""
 
 
+def reveals(text, value):
+    """Whether text reveals the private value, by the Rust tests' rule
+    (common::reveals): a value of ASCII letters and digits only (a phone
+    extension) turns up by chance inside random tokens (blank-node labels,
+    hashes), so it counts only where it stands apart from other ASCII letters
+    and digits; any other value counts wherever it occurs."""
+    if not re.fullmatch(r"[A-Za-z0-9]+", value):
+        return value in text
+    return re.search(r"(?<![A-Za-z0-9])" + re.escape(value) + r"(?![A-Za-z0-9])", text) is not None
+
+
 def main():
     task = json.load(sys.stdin)
     endpoint, graph = task["endpoint"], task["graph"]
@@ -103,10 +114,7 @@ def main():
 
     # No private value through any of it, whatever the graph.
     dump = wrapper("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", CSV).queryAndConvert().decode("utf-8")
-    # Blank-node labels are random hex, not data: one may contain a short
-    # private value (a phone extension) by chance.
-    dump = re.sub(r"_:[A-Za-z0-9_-]+", "_:", dump)
-    leaked = [v for v in task["private"] if v in dump]
+    leaked = [v for v in task["private"] if reveals(dump, v)]
     check("no private value in GRAPH ?g over all graphs", not leaked, leaked[:5])
 
     print(f"{checks} checks, {len(problems)} problems")
