@@ -236,6 +236,11 @@ pub enum Command {
         /// Items per OAI-PMH list page.
         #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
         oai_page_size: u32,
+        /// Where the RDA Common maDMP API is served.
+        #[arg(long, value_name = "PATH", default_value = dmpgraph_api::DEFAULT_PREFIX)]
+        api_prefix: String,
+        #[command(flatten)]
+        config: ConfigArgs,
         /// The day embargoes are decided on: a dataset whose planned
         /// publication date has come opens, with a new OAI-PMH datestamp.
         /// Default: today in Japan (checked every ten minutes).

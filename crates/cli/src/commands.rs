@@ -105,6 +105,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             max_concurrent,
             oai_repository_identifier,
             oai_page_size,
+            api_prefix,
+            config,
             today,
         } => serve::serve(
             &store.store,
@@ -118,6 +120,12 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                 page_size: oai_page_size as usize,
                 ..dmpgraph_oai::OaiConfig::default()
             },
+            dmpgraph_api::ApiConfig {
+                catalog: load_config(&config)?,
+                ..dmpgraph_api::ApiConfig::default()
+            }
+            .with_prefix(&api_prefix)
+            .map_err(|e| anyhow::anyhow!("--api-prefix {e}"))?,
         ),
         Command::Show {
             store,

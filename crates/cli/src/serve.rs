@@ -76,6 +76,7 @@ pub fn query(dir: &Path, format: Option<&str>, arg: &str) -> anyhow::Result<Exit
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn serve(
     dir: &Path,
     addr: SocketAddr,
@@ -84,6 +85,7 @@ pub fn serve(
     max_concurrent: Option<usize>,
     today: Option<chrono::NaiveDate>,
     oai: dmpgraph_oai::OaiConfig,
+    api: dmpgraph_api::ApiConfig,
 ) -> anyhow::Result<ExitCode> {
     if !(query_timeout.is_finite() && query_timeout > 0.0) {
         anyhow::bail!("--query-timeout {query_timeout}: expected a positive number of seconds");
@@ -139,9 +141,11 @@ pub fn serve(
         },
     )?;
     let config = Config { addr, limits, oai };
-    let served = dmpgraph_server::run(local.public(), config, |bound| {
+    let prefix = api.prefix.clone();
+    let routes = dmpgraph_api::router(local.public(), api);
+    let served = dmpgraph_server::run_with(local.public(), config, routes, |bound| {
         eprintln!(
-            "dmpgraph: serving {} on http://{bound}/ (SPARQL at /sparql); writes through {}",
+            "dmpgraph: serving {} on http://{bound}/ (SPARQL at /sparql, OAI-PMH at /oai, the maDMP API at {prefix}); writes through {}",
             dir.display(),
             admin.path().display()
         );

@@ -380,8 +380,6 @@ fn malformed_madmp_is_rejected_with_its_pointer_and_nothing_is_stored() {
     wrong_type["dmp"]["dataset"][1]["distribution"] = json!("Zenodo");
     let mut missing = good.clone();
     missing["dmp"].as_object_mut().unwrap().remove("title");
-    let mut bad_uri = good.clone();
-    bad_uri["dmp"]["dataset"][0]["distribution"][0]["host"]["url"] = json!("not a uri");
     let mut bad_access = good.clone();
     bad_access["dmp"]["dataset"][0]["distribution"][0]["data_access"] = json!("secret");
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
@@ -394,11 +392,6 @@ fn malformed_madmp_is_rejected_with_its_pointer_and_nothing_is_stored() {
             "missing-key.json",
             serde_json::to_vec(&missing).unwrap(),
             "/dmp/title: missing required key",
-        ),
-        (
-            "bad-uri.json",
-            serde_json::to_vec(&bad_uri).unwrap(),
-            "/dmp/dataset/0/distribution/0/host/url: not a URI",
         ),
         (
             "bad-access.json",
@@ -443,10 +436,10 @@ fn malformed_madmp_is_rejected_with_its_pointer_and_nothing_is_stored() {
         assert!(message.contains(expected), "{name}: {message}");
     }
     // The table form names the file too.
-    let out = run(&["validate", s(&dir.path().join("bad-uri.json"))]);
+    let out = run(&["validate", s(&dir.path().join("bad-access.json"))]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("bad-uri.json: not a valid maDMP document: /dmp/dataset/0/distribution/0/host/url: not a URI"),
+        stdout(&out).contains("bad-access.json: not a valid maDMP document: /dmp/dataset/0/distribution/0/data_access: invalid value: string \"secret\""),
         "{}",
         stdout(&out)
     );
@@ -459,6 +452,80 @@ fn malformed_madmp_is_rejected_with_its_pointer_and_nothing_is_stored() {
         .filter(|q| !q.ends_with("/catalog>") && !q.ends_with("<https://w3id.org/dmpgraph/ns>"))
         .collect();
     assert!(strays.is_empty(), "{strays:?}");
+}
+
+/// Values the schema admits although they stray from their key's `format`
+/// (an annotation in JSON Schema): the document is stored as written, and
+/// each value is a warning naming the file and its JSON pointer, in
+/// `ingest --json`, in `validate`'s table, and in the totals.
+#[test]
+fn stray_format_values_are_stored_as_written_with_a_warning_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = read_json(&examples().join("madmp/kakenhi-pancreatic-organoid-1.3.json"));
+    let stray = [
+        ("/dmp/created", "2024-04-10T10:00:00"),
+        (
+            "/dmp/dataset/0/distribution/0/host/url",
+            "10.25504/FAIRsharing.abc123",
+        ),
+    ];
+    for (pointer, value) in stray {
+        *doc.pointer_mut(pointer).unwrap() = json!(value);
+    }
+    // No format at all: no warning.
+    doc["dmp"]["dataset"][0]["distribution"][0]["access_url"] = json!("ask the PI");
+    let file = dir.path().join("stray.json");
+    std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+
+    let store = tempfile::tempdir().unwrap();
+    let out = ingest_ok(store.path(), &["--json"], &file);
+    let report = json(&out);
+    let files = report["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{report:#}");
+    assert_eq!(files[0]["status"], "created", "{report:#}");
+    let problems = files[0]["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), stray.len(), "{problems:#?}");
+    for (problem, (pointer, value)) in problems.iter().zip(stray) {
+        assert_eq!(problem["severity"], "warning", "{problem}");
+        assert_eq!(problem["file"], json!(s(&file)), "{problem}");
+        let message = problem["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("{pointer}: {value:?} is not ")),
+            "{message}"
+        );
+        assert!(message.ends_with("; kept as written"), "{message}");
+    }
+    assert_eq!(report["totals"]["warnings"], 2, "{report:#}");
+    assert_eq!(report["totals"]["errors"], 0, "{report:#}");
+    assert_eq!(report["totals"]["stored"], 1, "{report:#}");
+
+    // The table form: `validate` names the file and the pointer.
+    let out = run(&["validate", s(&file)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(&format!(
+            "warning: {}: /dmp/dataset/0/distribution/0/host/url: \"10.25504/FAIRsharing.abc123\" is not an absolute URI (format url",
+            file.display()
+        )),
+        "{}",
+        stdout(&out)
+    );
+
+    // Stored as written: the trusted export gives the document back.
+    let id = files[0]["id"].as_str().unwrap();
+    let out = export(
+        store.path(),
+        &[
+            "madmp",
+            "--dmp",
+            id,
+            "--version",
+            "1.3",
+            "--include-private",
+        ],
+    );
+    let back: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(back, doc);
 }
 
 #[test]

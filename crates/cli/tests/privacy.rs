@@ -527,7 +527,13 @@ fn private_values_stay_private_through_export_and_ingest_into_another_dmpgraph()
     let desk = &dmpgraph_model::CatalogConfig::builtin().contact;
     assert_eq!(doc["dmp"]["contact"]["name"], json!(desk.name));
     assert_eq!(doc["dmp"]["contact"]["mbox"], json!(desk.mbox));
-    dmpgraph_madmp::from_value(&doc, None).unwrap();
+    // Strictly: not even a value that strays from its format.
+    let parsed = dmpgraph_madmp::from_value_with_warnings(&doc, None).unwrap();
+    assert_eq!(parsed.warnings, Vec::new());
+    assert_eq!(
+        dmpgraph_madmp::validate(&parsed.document, parsed.version),
+        Vec::new()
+    );
 }
 
 #[test]

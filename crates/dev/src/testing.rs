@@ -7,17 +7,20 @@ use std::process::{Command, Stdio};
 
 /// `DMPGRAPH_STANDARDS` (the shared standards folder, which `.ci/run` sets),
 /// or `None` after saying loudly that the test is skipped: the standards are
-/// read from the shared folder, never copied into the project.
+/// read from the shared folder, never copied into the project. On CI
+/// (`CI=true`) a missing folder fails the test.
 pub fn standards_dir() -> Option<PathBuf> {
     match std::env::var_os("DMPGRAPH_STANDARDS") {
         Some(dir) => Some(PathBuf::from(dir)),
         None => {
+            let message =
+                "DMPGRAPH_STANDARDS is not set (the shared standards folder; .ci/run sets it)";
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("{message}");
+            }
             // Written to the stderr handle, not with `eprintln!`, which the
             // test harness captures and hides for a passing test.
-            let _ = writeln!(
-                std::io::stderr(),
-                "SKIPPED: DMPGRAPH_STANDARDS is not set (the shared standards folder; .ci/run sets it)"
-            );
+            let _ = writeln!(std::io::stderr(), "SKIPPED: {message}");
             None
         }
     }

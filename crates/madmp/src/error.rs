@@ -3,7 +3,15 @@
 use crate::validate::escape_key;
 use crate::version::Version;
 
-/// Why a maDMP JSON document could not be imported.
+/// Why a maDMP JSON document could not be imported, or, from
+/// [`crate::validate`], why it does not pass the strict checks.
+///
+/// Reading ([`crate::parse`], [`crate::parse_with_warnings`]) refuses only
+/// what the schema forbids; [`ImportError::BadDate`],
+/// [`ImportError::BadDateTime`] and [`ImportError::BadUri`] (values that
+/// stray from a `format`, which JSON Schema treats as an annotation) come only
+/// from [`crate::validate`]: reading keeps such values and reports them as
+/// [`crate::Warning`]s.
 ///
 /// Every variant but [`ImportError::NotJson`] and [`ImportError::TooDeep`]
 /// carries the JSON pointer (RFC 6901) of the offending value, and its
@@ -54,7 +62,7 @@ pub enum ImportError {
         /// What was found and what was expected.
         message: String,
     },
-    /// A `format: date` value is not `YYYY-MM-DD`.
+    /// A `format: date` value is not `YYYY-MM-DD` (strict checks only).
     #[error("{}: not a date: {value:?} (expected YYYY-MM-DD, a calendar date)", shown(.pointer))]
     BadDate {
         /// Pointer of the value.
@@ -62,7 +70,7 @@ pub enum ImportError {
         /// The value.
         value: String,
     },
-    /// A `format: date-time` value is not an RFC 3339 date-time.
+    /// A `format: date-time` value is not an RFC 3339 date-time (strict checks only).
     #[error("{}: not a date-time: {value:?} (expected RFC 3339 with a time zone, e.g. 2019-03-13T13:13:00Z)", shown(.pointer))]
     BadDateTime {
         /// Pointer of the value.
@@ -70,7 +78,7 @@ pub enum ImportError {
         /// The value.
         value: String,
     },
-    /// A `format: uri`/`url` value is not an absolute URI (IRI).
+    /// A `format: uri`/`url` value is not an absolute URI (IRI) (strict checks only).
     #[error("{}: not a URI: {value:?} ({reason})", shown(.pointer))]
     BadUri {
         /// Pointer of the value.
@@ -154,7 +162,7 @@ impl ImportError {
 }
 
 /// A pointer as shown in messages: the root's empty pointer would read as nothing.
-fn shown(pointer: &str) -> &str {
+pub(crate) fn shown(pointer: &str) -> &str {
     if pointer.is_empty() {
         "(document)"
     } else {

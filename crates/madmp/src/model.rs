@@ -11,7 +11,8 @@
 //! * `extra` keeps every key the standard does not define (tools' extension
 //!   fields, `$schema`…), so that a document survives import and export;
 //! * dates and date-times are kept as the strings read ([`Date`], [`DateTime`]),
-//!   so that re-export gives equal JSON values; the importer checks their form.
+//!   so that re-export gives equal JSON values; the importer checks their
+//!   form, and keeps one that strays from it with a [`crate::Warning`].
 
 use crate::codes::{
     Certification, CountryCode, CurrencyCode, DataAccess, FundingStatus, LanguageCode,

@@ -524,7 +524,8 @@ mod tests {
         // A document so made reads back as maDMP, with the published address added.
         let mut export = public.clone();
         export["dmp"]["contact"]["mbox"] = json!("desk@example.org");
-        crate::from_value(&export, Some(Version::V1_3)).unwrap();
+        let parsed = crate::from_value_with_warnings(&export, Some(Version::V1_3)).unwrap();
+        assert_eq!(parsed.warnings, Vec::new());
         // A marked contact is withheld too, and so is every person of the same id.
         let mut d = doc();
         d["dmp"]["contact"]["dmpg:mayBePublished"] = json!("no");

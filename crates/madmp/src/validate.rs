@@ -1,49 +1,90 @@
 //! Checks a typed document against one version's schema: what serde's typing
 //! cannot express (string formats, rules that differ between versions).
 //!
-//! Checked, per the schema files 1.0–1.3:
-//! * `format: date` (`YYYY-MM-DD`, a real calendar date) and `format:
-//!   date-time` (RFC 3339 with offset), every version;
-//! * `format: uri` / `url` (an absolute IRI, RFC 3987, via `oxiri`: a
-//!   superset of URIs, so that the non-ASCII addresses common on Japanese
-//!   sites pass): `download_url`, `host.url`, `license_ref` and
-//!   `scheme_uri`, every version, `ethical_issues_report` in 1.0 and 1.1 only
-//!   (free text from 1.2 on). `access_url` has no format in any version;
-//! * `byte_size` is an integer, `role` items are unique;
-//! * 1.0 only: `project.start`, `project.end` and `funding.grant_id` are
-//!   required; `dataset`, `license`, `metadata`, `security_and_privacy` and
-//!   `role` need at least one item;
-//! * 1.0 and 1.1: the closed identifier-type lists (`contact_id`,
-//!   `contributor_id`: orcid, isni, openid, other; `dataset_id`, `dmp_id`:
-//!   handle, doi, ark, url, other; `funder_id`: fundref, url, other;
-//!   `grant_id`: url, other), and `contact_id`, `contributor_id`,
-//!   `metadata_standard_id` are single objects, not arrays;
-//! * 1.1 only: the root admits only `dmp` (`additionalProperties: false`).
-//!   Deliberate leniency: `$schema` is admitted too, since it is how a
-//!   document declares its version (the standard's own examples carry it);
-//! * up to 1.2: `host.url` is required and `data_access` may not be
-//!   `restricted` (README-1.3 change list: #152, #150);
-//! * 1.2 and 1.3: an array `contact_id` or `metadata_standard_id` has at least one item.
-//!
-//! Not checked: `format: email` (JSON Schema treats formats as annotations by
-//! default, and no mail address check short of sending mail is reliable).
+//! The rules are listed on [`validate`].
 
 use crate::codes::DataAccess;
 use crate::error::ImportError;
 use crate::model::*;
 use crate::version::Version;
+use crate::warning::{SchemaFormat, Warning};
 use chrono::NaiveDate;
 use serde_json::{Map, Number, Value};
 
-/// Checks `doc` against the schema of `version`, beyond the types that
-/// deserialization already enforced, and returns every problem found, in
-/// document order (empty: the document is valid for `version`).
+/// Checks `doc` strictly against the schema of `version`, beyond the types
+/// that deserialization already enforced, `format`s included (as a JSON
+/// Schema validator asserting formats would), and returns every problem
+/// found, in document order (empty: the document is valid for `version`).
 ///
-/// Useful on a document built in code before exporting it.
+/// For documents dmpgraph builds, before exporting them: reading a document
+/// ([`crate::parse`], [`crate::parse_with_warnings`]) reports a value that
+/// strays from its format as a [`Warning`] instead, which this check turns
+/// into [`ImportError::BadDate`], [`ImportError::BadDateTime`] or
+/// [`ImportError::BadUri`].
+///
+/// Schema rules beyond the JSON types, required keys and closed lists that
+/// deserialization enforces, per the schema files 1.0–1.3 (errors, for
+/// reading as for this check):
+/// * `byte_size` is an integer, `role` items are unique;
+/// * 1.0 only: `project.start`, `project.end` and `funding.grant_id` are
+///   required; `dataset`, `license`, `metadata`, `security_and_privacy` and
+///   `role` need at least one item;
+/// * 1.0 and 1.1: the closed identifier-type lists (`contact_id`,
+///   `contributor_id`: orcid, isni, openid, other; `dataset_id`, `dmp_id`:
+///   handle, doi, ark, url, other; `funder_id`: fundref, url, other;
+///   `grant_id`: url, other), and `contact_id`, `contributor_id`,
+///   `metadata_standard_id` are single objects, not arrays;
+/// * 1.1 only: the root admits only `dmp` (`additionalProperties: false`).
+///   Deliberate leniency: `$schema` is admitted too, since it is how a
+///   document declares its version (the standard's own examples carry it);
+/// * up to 1.2: `host.url` is required and `data_access` may not be
+///   `restricted` (README-1.3 change list: #152, #150);
+/// * 1.2 and 1.3: an array `contact_id` or `metadata_standard_id` has at least one item.
+///
+/// Formats, which JSON Schema treats as annotations (warnings when reading,
+/// errors only for this function's strict checks; see [`crate::Warning`]):
+/// * `format: date` (`YYYY-MM-DD`, a real calendar date) and `format:
+///   date-time` (RFC 3339 with offset), every version (a distribution's
+///   `issued` from 1.2 on, where the schemas define it);
+/// * `format: uri` (1.0, 1.1) / `url` (1.2, 1.3): an absolute IRI, RFC 3987,
+///   via `oxiri`: a superset of URIs, so that the non-ASCII addresses common
+///   on Japanese sites pass: `download_url`, `host.url` and `license_ref`,
+///   every version, `ethical_issues_report` in 1.0 and 1.1 only (free text
+///   from 1.2 on); `format: uri`: `scheme_uri`, 1.2 and 1.3. `access_url`
+///   has no format in any version.
+///
+/// Not checked: `format: email` (no mail address check short of sending
+/// mail is reliable). `language`, `geo_location`, `currency_code` and the
+/// other closed lists are `enum`s in the schemas, real constraints, which
+/// deserialization enforces (`en` or `eng-US` for `language` is an error).
 pub fn validate(doc: &MadmpDocument, version: Version) -> Vec<ImportError> {
     let mut checker = Checker::new(version);
     checker.document(doc);
-    checker.errors
+    checker
+        .findings
+        .into_iter()
+        .map(|finding| match finding {
+            Finding::Error(error) => error,
+            Finding::Format(warning) => warning.into(),
+        })
+        .collect()
+}
+
+/// Checks `doc` against the schema of `version` as a reader does: the
+/// schema's rules are errors, values that stray from a `format` are
+/// warnings; both in document order.
+pub(crate) fn check(doc: &MadmpDocument, version: Version) -> (Vec<ImportError>, Vec<Warning>) {
+    let mut checker = Checker::new(version);
+    checker.document(doc);
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    for finding in checker.findings {
+        match finding {
+            Finding::Error(error) => errors.push(error),
+            Finding::Format(warning) => warnings.push(warning),
+        }
+    }
+    (errors, warnings)
 }
 
 impl MadmpDocument {
@@ -96,9 +137,16 @@ pub(crate) fn escape_key(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
+/// One problem, in document order: a broken schema rule, or a value that
+/// strays from its format.
+enum Finding {
+    Error(ImportError),
+    Format(Warning),
+}
+
 struct Checker {
     version: Version,
-    errors: Vec<ImportError>,
+    findings: Vec<Finding>,
     extensions: Vec<String>,
 }
 
@@ -106,8 +154,36 @@ impl Checker {
     fn new(version: Version) -> Self {
         Checker {
             version,
-            errors: Vec::new(),
+            findings: Vec::new(),
             extensions: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, error: ImportError) {
+        self.findings.push(Finding::Error(error));
+    }
+
+    fn format(
+        &mut self,
+        pointer: String,
+        value: &str,
+        format: SchemaFormat,
+        reason: Option<String>,
+    ) {
+        self.findings.push(Finding::Format(Warning {
+            pointer,
+            value: value.to_owned(),
+            format,
+            reason,
+        }));
+    }
+
+    /// The format the schemas give links: `uri` in 1.0 and 1.1, `url` from 1.2 on.
+    fn link_format(&self) -> SchemaFormat {
+        if self.up_to_1_1() {
+            SchemaFormat::Uri
+        } else {
+            SchemaFormat::Url
         }
     }
 
@@ -133,14 +209,14 @@ impl Checker {
     }
 
     fn missing(&mut self, pointer: String) {
-        self.errors.push(ImportError::MissingKey {
+        self.error(ImportError::MissingKey {
             pointer,
             version: self.version,
         });
     }
 
     fn schema(&mut self, pointer: String, message: impl Into<String>) {
-        self.errors.push(ImportError::Schema {
+        self.error(ImportError::Schema {
             pointer,
             message: message.into(),
             version: self.version,
@@ -149,10 +225,7 @@ impl Checker {
 
     fn date(&mut self, pointer: String, date: &Date) {
         if parse_date(date.as_str()).is_err() {
-            self.errors.push(ImportError::BadDate {
-                pointer,
-                value: date.0.clone(),
-            });
+            self.format(pointer, date.as_str(), SchemaFormat::Date, None);
         }
     }
 
@@ -164,26 +237,21 @@ impl Checker {
 
     fn date_time(&mut self, pointer: String, date_time: &DateTime) {
         if date_time.to_chrono().is_none() {
-            self.errors.push(ImportError::BadDateTime {
-                pointer,
-                value: date_time.0.clone(),
-            });
+            self.format(pointer, date_time.as_str(), SchemaFormat::DateTime, None);
         }
     }
 
-    fn uri(&mut self, pointer: String, value: &str) {
+    /// A link of `format`: the version's [`Checker::link_format`], but `uri`
+    /// for `scheme_uri` and 1.0/1.1's `ethical_issues_report`.
+    fn uri(&mut self, pointer: String, value: &str, format: SchemaFormat) {
         if let Err(reason) = check_uri(value) {
-            self.errors.push(ImportError::BadUri {
-                pointer,
-                value: value.to_owned(),
-                reason,
-            });
+            self.format(pointer, value, format, Some(reason));
         }
     }
 
-    fn opt_uri(&mut self, pointer: String, value: &Option<String>) {
+    fn opt_uri(&mut self, pointer: String, value: &Option<String>, format: SchemaFormat) {
         if let Some(value) = value {
-            self.uri(pointer, value);
+            self.uri(pointer, value, format);
         }
     }
 
@@ -197,7 +265,7 @@ impl Checker {
     /// 1.0 and 1.1's closed identifier-type lists.
     fn id_type(&mut self, pointer: String, value: &str, allowed: &[&str]) {
         if self.up_to_1_1() && !allowed.contains(&value) {
-            self.errors.push(ImportError::BadValue {
+            self.error(ImportError::BadValue {
                 pointer,
                 message: format!(
                     "{value:?} is not allowed in maDMP {}: expected one of: {}",
@@ -267,6 +335,7 @@ impl Checker {
             self.opt_uri(
                 format!("{at}/ethical_issues_report"),
                 &dmp.ethical_issues_report,
+                SchemaFormat::Uri,
             );
         }
         self.date_time(format!("{at}/modified"), &dmp.modified);
@@ -411,14 +480,14 @@ impl Checker {
         );
         if let Some(size) = &distribution.byte_size {
             if !is_integer(size) {
-                self.errors.push(ImportError::WrongType {
+                self.error(ImportError::WrongType {
                     pointer: format!("{at}/byte_size"),
                     message: format!("{size} is not an integer"),
                 });
             }
         }
         if distribution.data_access == DataAccess::Restricted && self.version <= Version::V1_2 {
-            self.errors.push(ImportError::BadValue {
+            self.error(ImportError::BadValue {
                 pointer: format!("{at}/data_access"),
                 message: format!(
                     "\"restricted\" is not allowed in maDMP {} (it came with 1.3): expected one of: open, shared, closed",
@@ -426,17 +495,28 @@ impl Checker {
                 ),
             });
         }
-        self.opt_uri(format!("{at}/download_url"), &distribution.download_url);
+        self.opt_uri(
+            format!("{at}/download_url"),
+            &distribution.download_url,
+            self.link_format(),
+        );
         if let Some(host) = &distribution.host {
             self.host(&format!("{at}/host"), host);
         }
-        self.opt_date(format!("{at}/issued"), &distribution.issued);
+        // A 1.2 key: an extension key, with no format, in 1.0 and 1.1.
+        if !self.up_to_1_1() {
+            self.opt_date(format!("{at}/issued"), &distribution.issued);
+        }
         self.since_1_2(at, "issued", distribution.issued.is_some());
         if let Some(licenses) = &distribution.license {
             self.non_empty_in_1_0(format!("{at}/license"), licenses);
             for (i, license) in licenses.iter().enumerate() {
                 let here = format!("{at}/license/{i}");
-                self.uri(format!("{here}/license_ref"), &license.license_ref);
+                self.uri(
+                    format!("{here}/license_ref"),
+                    &license.license_ref,
+                    self.link_format(),
+                );
                 self.date(format!("{here}/start_date"), &license.start_date);
                 self.extra(&here, &license.extra);
             }
@@ -450,7 +530,7 @@ impl Checker {
             self.extra(&format!("{at}/host_id/{i}"), &id.extra);
         }
         match &host.url {
-            Some(url) => self.uri(format!("{at}/url"), url),
+            Some(url) => self.uri(format!("{at}/url"), url, self.link_format()),
             None if self.version <= Version::V1_2 => self.missing(format!("{at}/url")),
             None => {}
         }
@@ -498,7 +578,14 @@ impl Checker {
     }
 
     fn related_identifier(&mut self, at: &str, related: &RelatedIdentifier) {
-        self.opt_uri(format!("{at}/scheme_uri"), &related.scheme_uri);
+        // A 1.2 object: in 1.0 and 1.1 an extension key, with no format.
+        if !self.up_to_1_1() {
+            self.opt_uri(
+                format!("{at}/scheme_uri"),
+                &related.scheme_uri,
+                SchemaFormat::Uri,
+            );
+        }
         self.extra(at, &related.extra);
     }
 }

@@ -8,7 +8,7 @@ use common::amed::{
     example_dmps, export_json, full_dmp, private_values, repo_root, MappingTable, RECORD,
 };
 use dmpgraph_madmp::amed::{data_access, sharing_method_iri};
-use dmpgraph_madmp::{from_value, to_json, DataAccess, Version};
+use dmpgraph_madmp::{from_value, to_json, validate, DataAccess, Version};
 use dmpgraph_model::{DataSubject, Entity, Field, FieldValue, SharingMethod, Value, Visibility};
 use serde_json::{json, Value as Json};
 
@@ -337,7 +337,8 @@ fn one_person_in_several_roles_is_one_contributor() {
 }
 
 /// Every export reads back through the importer as its version, with its
-/// extension keys, and writes out again unchanged.
+/// extension keys, passes the strict checks (formats included), and writes
+/// out again unchanged.
 #[test]
 fn exports_import_back_unchanged() {
     for (name, dmp) in example_dmps() {
@@ -348,6 +349,9 @@ fn exports_import_back_unchanged() {
                 let (doc, read_as) =
                     from_value(&json, Some(version)).unwrap_or_else(|e| panic!("{label}: {e}"));
                 assert_eq!(read_as, version);
+                // Reading keeps a stray format value with a warning; what
+                // dmpgraph writes has none.
+                assert_eq!(validate(&doc, version), vec![], "{label}: strict");
                 assert!(
                     doc.extension_keys().iter().all(|k| k.contains("/dmpg:")),
                     "{label}: {:?}",

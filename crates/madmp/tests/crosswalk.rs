@@ -3,7 +3,7 @@
 mod common;
 
 use common::{base_doc, bytes, remove, set};
-use dmpgraph_madmp::{detect_version, export, parse, to_json, DataAccess, Version};
+use dmpgraph_madmp::{detect_version, export, parse, to_json, validate, DataAccess, Version};
 use serde_json::{json, Value};
 
 const ACCESS: &str = "/dmp/dataset/2/distribution/0/data_access";
@@ -259,7 +259,8 @@ fn export_to_1_0_drops_empty_lists_it_forbids() {
         .json
         .pointer("/dmp/dataset/0/security_and_privacy")
         .is_none());
-    assert!(parse(&bytes(&exported.json), Some(Version::V1_0)).is_ok());
+    let (back, _) = parse(&bytes(&exported.json), Some(Version::V1_0)).unwrap();
+    assert_eq!(validate(&back, Version::V1_0), Vec::new());
     // 1.1 keeps them.
     assert_eq!(to_json(&doc, Version::V1_1), original);
 }

@@ -1,10 +1,14 @@
 //! Each class of malformed input gives an error naming the JSON pointer of
-//! the offending value and what was expected.
+//! the offending value and what was expected; a value that only strays from
+//! its key's `format` (an annotation in JSON Schema) is read, kept as
+//! written, and reported as a warning naming its pointer.
 
 mod common;
 
 use common::{base_doc, bytes, remove, set};
-use dmpgraph_madmp::{parse, ImportError, Version};
+use dmpgraph_madmp::{
+    parse, parse_with_warnings, to_json, validate, ImportError, SchemaFormat, Version, Warning,
+};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -22,6 +26,33 @@ fn error_at(doc: &Value, version: Option<Version>, pointer: &str) -> String {
         "message should start with the pointer: {message}"
     );
     message
+}
+
+/// Parses `doc` as `version` (or detected) and returns its only warning,
+/// checking that it is at `pointer`, that its message starts with the
+/// pointer, that the value is kept as written (the whole document exports
+/// unchanged) and that the strict check refuses that value, at that pointer.
+fn warning_at(doc: &Value, version: Option<Version>, pointer: &str) -> Warning {
+    let parsed = parse_with_warnings(&bytes(doc), version)
+        .unwrap_or_else(|e| panic!("expected a warning at {pointer}, got the error {e}"));
+    assert_eq!(parsed.warnings.len(), 1, "{:?}", parsed.warnings);
+    let warning = parsed.warnings[0].clone();
+    let message = warning.to_string();
+    assert_eq!(warning.pointer(), pointer, "{message}");
+    assert!(
+        message.starts_with(&format!("{pointer}: {:?} is not ", warning.value)),
+        "message should start with the pointer and the value: {message}"
+    );
+    assert!(message.ends_with("; kept as written"), "{message}");
+    assert_eq!(
+        doc.pointer(pointer).and_then(Value::as_str),
+        Some(warning.value.as_str())
+    );
+    assert_eq!(&to_json(&parsed.document, parsed.version), doc);
+    let strict = validate(&parsed.document, parsed.version);
+    assert_eq!(strict.len(), 1, "{strict:?}");
+    assert_eq!(strict[0].pointer(), Some(pointer), "{}", strict[0]);
+    warning
 }
 
 #[test]
@@ -215,10 +246,17 @@ fn bad_enum_values() {
         "{message}"
     );
 
-    let mut doc = base_doc();
-    set(&mut doc, "/dmp/language", json!("ja"));
-    let message = error_at(&doc, None, "/dmp/language");
-    assert!(message.contains("ISO 639-3"), "{message}");
+    // `language` is an `enum` of ISO 639-3 codes in every schema: another
+    // form of the code is a schema violation, not a format one.
+    for other_form in ["ja", "en", "EN", "Eng", "eng-US"] {
+        let mut doc = base_doc();
+        set(&mut doc, "/dmp/language", json!(other_form));
+        let message = error_at(&doc, None, "/dmp/language");
+        assert!(message.contains("ISO 639-3"), "{message}");
+        set(&mut doc, "/dmp/language", json!("jpn"));
+        set(&mut doc, "/dmp/dataset/0/language", json!(other_form));
+        error_at(&doc, None, "/dmp/dataset/0/language");
+    }
 
     let mut doc = base_doc();
     set(&mut doc, "/dmp/ethical_issues_exist", json!("maybe"));
@@ -286,7 +324,7 @@ fn array_identifiers_need_1_2() {
 }
 
 #[test]
-fn bad_dates() {
+fn bad_dates_are_warnings() {
     for bad in [
         "2027-6-30",
         "2027-06-31",
@@ -296,8 +334,24 @@ fn bad_dates() {
     ] {
         let mut doc = base_doc();
         set(&mut doc, "/dmp/dataset/1/issued", json!(bad));
-        let message = error_at(&doc, None, "/dmp/dataset/1/issued");
-        assert!(message.contains("not a date"), "{bad}: {message}");
+        let warning = warning_at(&doc, None, "/dmp/dataset/1/issued");
+        assert_eq!(warning.format, SchemaFormat::Date, "{bad}");
+        assert_eq!(
+            warning.to_string(),
+            format!(
+                "/dmp/dataset/1/issued: {bad:?} is not a calendar date YYYY-MM-DD (format date); kept as written"
+            )
+        );
+        let strict = validate(&parse(&bytes(&doc), None).unwrap().0, Version::V1_2);
+        assert!(
+            matches!(&strict[0], ImportError::BadDate { value, .. } if value == bad),
+            "{strict:?}"
+        );
+        assert!(
+            strict[0].to_string().contains("not a date"),
+            "{}",
+            strict[0]
+        );
     }
     let mut doc = base_doc();
     set(
@@ -305,7 +359,7 @@ fn bad_dates() {
         "/dmp/dataset/2/distribution/0/license/0/start_date",
         json!("April 2028"),
     );
-    error_at(
+    warning_at(
         &doc,
         None,
         "/dmp/dataset/2/distribution/0/license/0/start_date",
@@ -313,7 +367,7 @@ fn bad_dates() {
 }
 
 #[test]
-fn bad_date_times() {
+fn bad_date_times_are_warnings() {
     for bad in [
         "2025-04-01",
         "2025-04-01T09:00:00",
@@ -322,23 +376,45 @@ fn bad_date_times() {
     ] {
         let mut doc = base_doc();
         set(&mut doc, "/dmp/created", json!(bad));
-        let message = error_at(&doc, None, "/dmp/created");
-        assert!(message.contains("not a date-time"), "{bad}: {message}");
+        let warning = warning_at(&doc, None, "/dmp/created");
+        assert_eq!(warning.format, SchemaFormat::DateTime, "{bad}");
+        let message = warning.to_string();
+        assert!(
+            message.contains("is not an RFC 3339 date-time with a time zone")
+                && message.contains("(format date-time)"),
+            "{bad}: {message}"
+        );
+        let strict = validate(&parse(&bytes(&doc), None).unwrap().0, Version::V1_2);
+        assert!(
+            strict[0].to_string().contains("not a date-time"),
+            "{bad}: {}",
+            strict[0]
+        );
     }
 }
 
 #[test]
-fn bad_uris() {
+fn bad_uris_are_warnings() {
     let mut doc = base_doc();
     set(
         &mut doc,
         "/dmp/dataset/2/distribution/0/host/url",
         json!("humandbs.dbcls.jp"),
     );
-    let message = error_at(&doc, None, "/dmp/dataset/2/distribution/0/host/url");
+    let warning = warning_at(&doc, None, "/dmp/dataset/2/distribution/0/host/url");
+    // 1.2 and 1.3 name the format `url`, 1.0 and 1.1 `uri`.
+    assert_eq!(warning.format, SchemaFormat::Url);
+    assert_eq!(
+        warning.to_string(),
+        "/dmp/dataset/2/distribution/0/host/url: \"humandbs.dbcls.jp\" is not an absolute URI (format url; No scheme found in an absolute IRI); kept as written"
+    );
+    let strict = validate(&parse(&bytes(&doc), None).unwrap().0, Version::V1_2);
     assert!(
-        message.starts_with("/dmp/dataset/2/distribution/0/host/url: not a URI"),
-        "{message}"
+        strict[0]
+            .to_string()
+            .starts_with("/dmp/dataset/2/distribution/0/host/url: not a URI"),
+        "{}",
+        strict[0]
     );
 
     let mut doc = base_doc();
@@ -347,20 +423,61 @@ fn bad_uris() {
         "/dmp/dataset/2/distribution/0/license/0/license_ref",
         json!("https://example.org/a b"),
     );
-    error_at(
+    let warning = warning_at(
         &doc,
         None,
         "/dmp/dataset/2/distribution/0/license/0/license_ref",
     );
+    assert!(
+        warning.reason.as_deref().is_some_and(|r| r.contains("' '")),
+        "{warning:?}"
+    );
 
-    // IRIs with non-ASCII characters are accepted.
+    let mut doc = base_doc();
+    set(
+        &mut doc,
+        "/dmp/related_identifier",
+        json!([{
+            "identifier": "https://doi.org/10.1234/x",
+            "relation_type": "Cites",
+            "type": "doi",
+            "scheme_uri": "DataCite schema"
+        }]),
+    );
+    let warning = warning_at(&doc, None, "/dmp/related_identifier/0/scheme_uri");
+    assert_eq!(warning.format, SchemaFormat::Uri);
+
+    // IRIs with non-ASCII characters are accepted, without a warning.
     let mut doc = base_doc();
     set(
         &mut doc,
         "/dmp/dataset/2/distribution/0/host/url",
         json!("https://例え.jp/データ"),
     );
-    assert!(parse(&bytes(&doc), None).is_ok());
+    let parsed = parse_with_warnings(&bytes(&doc), None).unwrap();
+    assert_eq!(parsed.warnings, Vec::new());
+    assert_eq!(validate(&parsed.document, parsed.version), Vec::new());
+
+    // access_url has no format in any version: anything goes, silently.
+    let mut doc = base_doc();
+    set(
+        &mut doc,
+        "/dmp/dataset/2/distribution/0/access_url",
+        json!("ask the data manager"),
+    );
+    for version in Version::ALL {
+        let mut doc = doc.clone();
+        if version <= Version::V1_1 {
+            set(
+                &mut doc,
+                "/dmp/project/0/funding/0/funder_id/type",
+                json!("fundref"),
+            );
+        }
+        let parsed = parse_with_warnings(&bytes(&doc), Some(version)).unwrap();
+        assert_eq!(parsed.warnings, Vec::new(), "{version}");
+        assert_eq!(validate(&parsed.document, version), Vec::new(), "{version}");
+    }
 
     // ethical_issues_report is a URI in 1.0 and 1.1, free text from 1.2 on.
     let mut doc = base_doc();
@@ -374,8 +491,53 @@ fn bad_uris() {
         "/dmp/ethical_issues_report",
         json!("see the committee's minutes"),
     );
-    assert!(parse(&bytes(&doc), Some(Version::V1_2)).is_ok());
-    error_at(&doc, Some(Version::V1_1), "/dmp/ethical_issues_report");
+    let parsed = parse_with_warnings(&bytes(&doc), Some(Version::V1_2)).unwrap();
+    assert_eq!(parsed.warnings, Vec::new());
+    let warning = warning_at(&doc, Some(Version::V1_1), "/dmp/ethical_issues_report");
+    assert_eq!(warning.format, SchemaFormat::Uri);
+    assert!(warning.to_string().contains("(format uri;"), "{warning}");
+}
+
+#[test]
+fn every_stray_format_is_one_warning_in_document_order() {
+    let mut doc = base_doc();
+    set(&mut doc, "/dmp/modified", json!("2025-04-02"));
+    set(&mut doc, "/dmp/created", json!("2025-04-01T09:00:00"));
+    set(
+        &mut doc,
+        "/dmp/dataset/2/distribution/0/host/url",
+        json!("10.25504/FAIRsharing.abc123"),
+    );
+    set(
+        &mut doc,
+        "/dmp/dataset/1/issued",
+        json!("2027-06-30T00:00:00Z"),
+    );
+    let parsed = parse_with_warnings(&bytes(&doc), None).unwrap();
+    let pointers: Vec<&str> = parsed.warnings.iter().map(Warning::pointer).collect();
+    assert_eq!(
+        pointers,
+        [
+            "/dmp/created",
+            "/dmp/dataset/1/issued",
+            "/dmp/dataset/2/distribution/0/host/url",
+            "/dmp/modified",
+        ]
+    );
+    assert_eq!(to_json(&parsed.document, parsed.version), doc);
+    // `parse` reads it too, and the strict check refuses every value.
+    let (read, _) = parse(&bytes(&doc), None).unwrap();
+    assert_eq!(read, parsed.document);
+    let strict: Vec<String> = validate(&read, Version::V1_2)
+        .iter()
+        .map(|e| e.pointer().expect("a pointer").to_owned())
+        .collect();
+    assert_eq!(strict, pointers);
+
+    // A schema error still refuses the document, whatever the warnings.
+    set(&mut doc, "/dmp/language", json!("en"));
+    let error = parse_with_warnings(&bytes(&doc), None).unwrap_err();
+    assert_eq!(error.pointer(), Some("/dmp/language"), "{error}");
 }
 
 #[test]

@@ -189,6 +189,54 @@ impl Catalog for Local {
     }
 }
 
+/// The public store and the registry as of one instant, as a [`Catalog`]:
+/// what a public interface (the maDMP API) reads a record and what it
+/// depends on (its deposit facts) through, so that it never sees a record
+/// half-written, nor one record older than another. It has no path to the
+/// private store: [`Catalog::private_graph`] is refused
+/// ([`PipelineError::PrivateRefused`]).
+pub struct PublicSnapshotCatalog<'a> {
+    snapshot: &'a dmpgraph_store::PublicSnapshot<'a>,
+    location: String,
+}
+
+impl<'a> PublicSnapshotCatalog<'a> {
+    /// `snapshot` of the store at `location` (for messages).
+    pub fn new(
+        snapshot: &'a dmpgraph_store::PublicSnapshot<'a>,
+        location: impl Into<String>,
+    ) -> PublicSnapshotCatalog<'a> {
+        PublicSnapshotCatalog {
+            snapshot,
+            location: location.into(),
+        }
+    }
+}
+
+impl Catalog for PublicSnapshotCatalog<'_> {
+    fn location(&self) -> String {
+        self.location.clone()
+    }
+    fn records(&self) -> Result<Vec<RecordEntry>, PipelineError> {
+        Ok(self.snapshot.registry.all()?)
+    }
+    fn find(&self, id: &str) -> Result<Vec<RecordEntry>, PipelineError> {
+        Ok(self.snapshot.registry.find_id(id)?)
+    }
+    fn record(&self, key: &RecordKey) -> Result<Option<RecordEntry>, PipelineError> {
+        Ok(self.snapshot.registry.get(key)?)
+    }
+    fn public_graph(&self, graph: &str) -> Result<Vec<Quad>, PipelineError> {
+        Ok(self.snapshot.graph(graph)?)
+    }
+    fn private_graph(&self, _graph: &str) -> Result<Vec<Quad>, PipelineError> {
+        Err(PipelineError::PrivateRefused)
+    }
+    fn stats(&self, _verify: bool) -> Result<(Stats, Option<Vec<Inconsistency>>), PipelineError> {
+        Err(PipelineError::PrivateRefused)
+    }
+}
+
 /// Counts and checks over the views (what the server answers on its admin socket too).
 pub fn stats_of(
     public: &PublicView,

@@ -74,6 +74,9 @@ pub enum PipelineError {
         #[source]
         source: dmpgraph_madmp::ImportError,
     },
+    /// A public interface asked for the private store.
+    #[error("the private store is not reachable from here (a public interface reads the public store only)")]
+    PrivateRefused,
     /// No record answers to an id.
     #[error("no record '{id}' in {store}; {hint}")]
     NoRecord {

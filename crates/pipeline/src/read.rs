@@ -106,6 +106,10 @@ pub struct MadmpReading {
     pub contributors: usize,
     /// `modified` in UTC, the record's version.
     pub modified: Option<String>,
+    /// Warnings on the document (values that stray from their key's
+    /// `format`, kept as written), each naming the file and starting with
+    /// its JSON pointer.
+    pub problems: Vec<Problem>,
 }
 
 /// A file read and checked: a plan to store, or the report of why not.
@@ -226,7 +230,15 @@ fn read_madmp(path: &Path, version: Option<MadmpVersion>) -> Read {
             ))
         }
     };
-    let (doc, version) = match dmpgraph_madmp::parse(&bytes, version) {
+    // Only what the schema forbids is refused: a value that strays from its
+    // key's `format` (a bare DOI as a URL, a date-time without a time zone)
+    // is stored as written and reported as a warning.
+    let dmpgraph_madmp::Parsed {
+        document: doc,
+        version,
+        warnings,
+        ..
+    } = match dmpgraph_madmp::parse_with_warnings(&bytes, version) {
         Ok(parsed) => parsed,
         Err(e) => {
             return Read::Failed(FileReport::rejected(
@@ -235,6 +247,16 @@ fn read_madmp(path: &Path, version: Option<MadmpVersion>) -> Read {
             ))
         }
     };
+    let problems = warnings
+        .iter()
+        .map(|warning| Problem {
+            severity: Severity::Warning,
+            file: path.to_path_buf(),
+            sheet: None,
+            cell: None,
+            message: warning.to_string(),
+        })
+        .collect();
     // The typed document has been checked; the record keeps the document as it came.
     let document: serde_json::Value =
         match serde_json::from_slice(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)) {
@@ -268,6 +290,7 @@ fn read_madmp(path: &Path, version: Option<MadmpVersion>) -> Read {
         document,
         version,
         modified,
+        problems,
     }))
 }
 
@@ -338,7 +361,7 @@ pub fn madmp_report(reading: &MadmpReading, status: Status) -> FileReport {
         id: Some(crate::records::madmp_id(&reading.dmp_id)),
         datasets: reading.datasets,
         staff: reading.contributors,
-        problems: Vec::new(),
+        problems: reading.problems.clone(),
     }
 }
 

@@ -140,6 +140,12 @@ impl IntoResponse for HttpError {
 /// The application: every route, CORS and access logs. Routes of other
 /// issues (`/oai`) merge into it.
 pub fn router(public: PublicView, config: &Config) -> Router {
+    router_with(public, config, Router::new())
+}
+
+/// [`router`] with `extra` routes merged in (the maDMP API of
+/// `dmpgraph-api`), under the same CORS and access logs.
+pub fn router_with(public: PublicView, config: &Config, extra: Router) -> Router {
     let oai = match dmpgraph_oai::Provider::new(public.clone(), config.oai.clone()) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -172,6 +178,7 @@ pub fn router(public: PublicView, config: &Config) -> Router {
         .route("/record/{id}", get(pages::record))
         .route("/oai", get(oai::get).post(oai::post))
         .with_state(state)
+        .merge(extra)
         .layer(cors)
         .layer(
             TraceLayer::new_for_http()
@@ -246,6 +253,16 @@ pub fn run(
     config: Config,
     on_listen: impl FnOnce(SocketAddr),
 ) -> Result<(), ServerError> {
+    run_with(public, config, Router::new(), on_listen)
+}
+
+/// [`run`] with `extra` routes ([`router_with`]).
+pub fn run_with(
+    public: PublicView,
+    config: Config,
+    extra: Router,
+    on_listen: impl FnOnce(SocketAddr),
+) -> Result<(), ServerError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -257,7 +274,12 @@ pub fn run(
                 source,
             })?;
         on_listen(listener.local_addr()?);
-        serve(listener, router(public, &config), shutdown_signal()).await
+        serve(
+            listener,
+            router_with(public, &config, extra),
+            shutdown_signal(),
+        )
+        .await
     })
 }
 

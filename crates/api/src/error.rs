@@ -1,0 +1,93 @@
+//! The API's errors: every one a JSON body `{error_code, error_message}`
+//! with the status the specification gives its code.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// An error answer of the API.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{status} {code}: {message}")]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The specification's `error_code` (`dmp_not_found`, …).
+    pub code: &'static str,
+    /// What went wrong, in English, naming the parameter, header or JSON
+    /// pointer at fault.
+    pub message: String,
+}
+
+impl ApiError {
+    /// An error of `code` with its status.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// 404 `dmp_not_found`.
+    pub fn not_found(id: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "dmp_not_found",
+            format!("no DMP '{id}' here"),
+        )
+    }
+
+    /// 400 `invalid_query_string`.
+    pub fn query(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_query_string", message)
+    }
+
+    /// 406 `not_acceptable`.
+    pub fn not_acceptable(accept: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "not_acceptable",
+            format!(
+                "Accept: {accept}: this server writes {}, {} and application/json (1.3)",
+                crate::negotiate::V1_3,
+                crate::negotiate::V1_2
+            ),
+        )
+    }
+
+    /// 500 `generic_error` (the cause is logged, not shown).
+    pub fn internal(cause: impl std::fmt::Display) -> ApiError {
+        tracing::error!(%cause, "maDMP API request failed");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "generic_error",
+            "the server failed to answer; the failure is in its log",
+        )
+    }
+}
+
+impl From<dmpgraph_pipeline::PipelineError> for ApiError {
+    fn from(e: dmpgraph_pipeline::PipelineError) -> ApiError {
+        ApiError::internal(e)
+    }
+}
+
+impl From<dmpgraph_store::StoreError> for ApiError {
+    fn from(e: dmpgraph_store::StoreError) -> ApiError {
+        ApiError::internal(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({
+            "error_code": self.code,
+            "error_message": self.message,
+        });
+        let mut r = (self.status, body.to_string()).into_response();
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        r
+    }
+}

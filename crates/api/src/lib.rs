@@ -1,0 +1,328 @@
+//! The RDA Common maDMP API v1.0.0 (`../shared/standards/madmp-api/`)
+//! over dmpgraph's store, for other funders and DMP tools: every stored
+//! plan — AMED workbooks included — as the public maDMP document `dmpgraph
+//! export madmp` writes.
+//!
+//! | route | answers |
+//! |---|---|
+//! | `GET {prefix}` | `{total_count, items}`: paged, sorted, filtered ([`list`]) |
+//! | `GET {prefix}/{id}` | `{id, dmp}`, the id percent-encoded (`%2F` included) |
+//! | `GET`/`HEAD /.well-known/api-catalog` | the RFC 9727 linkset naming the API |
+//!
+//! The prefix is `/api/dmps` by default ([`ApiConfig::prefix`]). Content
+//! negotiation ([`negotiate`]): the standard's 1.3 media type by default,
+//! 1.2 on request (q-values count), `application/json` (1.3) for a client
+//! asking for plain JSON or naming nothing, 406 `not_acceptable` otherwise;
+//! what a version cannot express is said in `Warning` headers. Every read
+//! carries a strong `ETag` (of the stored public document and what it shows
+//! of its deposits, per version) and `Last-Modified`; `If-None-Match`
+//! answers 304. Every error is `{error_code, error_message}` ([`ApiError`]).
+//!
+//! Reads see the public store only, through one snapshot per request
+//! ([`read`]), so no response holds a private value or a plan half written.
+
+pub mod error;
+pub mod list;
+pub mod negotiate;
+pub mod read;
+
+pub use error::ApiError;
+
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use dmpgraph_model::CatalogConfig;
+use dmpgraph_store::PublicView;
+use negotiate::Representation;
+use read::{Reading, Served};
+use serde_json::Value;
+use std::sync::Arc;
+
+/// The API's settings.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// Where the API is (`/api/dmps`): no trailing slash.
+    pub prefix: String,
+    /// The catalog's publisher and contact, which exports name.
+    pub catalog: CatalogConfig,
+}
+
+impl Default for ApiConfig {
+    fn default() -> ApiConfig {
+        ApiConfig {
+            prefix: DEFAULT_PREFIX.into(),
+            catalog: CatalogConfig::builtin().clone(),
+        }
+    }
+}
+
+/// The default prefix.
+pub const DEFAULT_PREFIX: &str = "/api/dmps";
+
+impl ApiConfig {
+    /// The prefix as given, checked: it starts with `/`, does not end with
+    /// one, and is a plain path.
+    pub fn with_prefix(mut self, prefix: &str) -> Result<ApiConfig, String> {
+        let p = prefix.trim().trim_end_matches('/');
+        if !p.starts_with('/')
+            || p.len() < 2
+            || p.contains(['{', '}', '?', '#', '*', ' '])
+            || p.starts_with("/.well-known")
+        {
+            return Err(format!(
+                "{prefix}: expected a path such as /api/dmps (no trailing slash, query or braces)"
+            ));
+        }
+        self.prefix = p.to_string();
+        Ok(self)
+    }
+}
+
+#[derive(Clone)]
+struct ApiState {
+    public: PublicView,
+    config: Arc<ApiConfig>,
+}
+
+/// The API's routes, to merge into the server's.
+pub fn router(public: PublicView, config: ApiConfig) -> Router {
+    let prefix = config.prefix.clone();
+    let state = ApiState {
+        public,
+        config: Arc::new(config),
+    };
+    Router::new()
+        .route(&prefix, get(list_plans))
+        .route(&format!("{prefix}/{{id}}"), get(get_plan))
+        .route(
+            "/.well-known/api-catalog",
+            get(api_catalog).head(api_catalog),
+        )
+        .with_state(state)
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Runs a blocking read of the store off the async threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(ApiError::internal)?
+}
+
+/// Whether `If-None-Match` names the entity tag (or is `*`).
+fn none_match(headers: &HeaderMap, etag: &str) -> bool {
+    header_text(headers, header::IF_NONE_MATCH).is_some_and(|v| {
+        v.split(',').any(|t| {
+            let t = t.trim();
+            t == "*" || t.trim_start_matches("W/") == etag
+        })
+    })
+}
+
+fn http_date(t: chrono::DateTime<chrono::Utc>) -> String {
+    httpdate::fmt_http_date(std::time::SystemTime::from(t))
+}
+
+fn json_response(status: StatusCode, media_type: &'static str, body: &Value) -> Response {
+    let mut r = Response::new(Body::from(body.to_string()));
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    r
+}
+
+fn with_validators(mut r: Response, served: &Served) -> Response {
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&served.etag) {
+        h.insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&http_date(served.modified)) {
+        h.insert(header::LAST_MODIFIED, v);
+    }
+    for note in &served.notes {
+        // RFC 7234's warn-code 299: a persistent warning, here what the
+        // version asked for cannot express.
+        let text = format!("299 dmpgraph \"{}\"", note.replace(['"', '\\'], "'"));
+        if let Ok(v) = HeaderValue::from_str(
+            &text.replace(|c: char| !c.is_ascii() || c.is_ascii_control(), "?"),
+        ) {
+            h.append(header::WARNING, v);
+        }
+    }
+    r
+}
+
+async fn get_plan(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let representation = negotiate::choose(header_text(&headers, header::ACCEPT))?;
+    let if_none = headers.clone();
+    let served = blocking(move || {
+        let snapshot = state.public.snapshot()?;
+        let reading = Reading::new(&snapshot, &state.public, &state.config.catalog);
+        let entry = reading
+            .plan_entry(&id)?
+            .ok_or_else(|| ApiError::not_found(&id))?;
+        let (etag, _) = reading.validators(&entry, representation)?;
+        if none_match(&if_none, &etag) {
+            return Ok(Err(etag));
+        }
+        reading.serve(&entry, representation).map(Ok)
+    })
+    .await?;
+    match served {
+        Ok(served) => Ok(with_validators(
+            json_response(StatusCode::OK, representation.media_type, &served.body),
+            &served,
+        )),
+        Err(etag) => {
+            let mut r = StatusCode::NOT_MODIFIED.into_response();
+            if let Ok(v) = HeaderValue::from_str(&etag) {
+                r.headers_mut().insert(header::ETAG, v);
+            }
+            r.headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("Accept"));
+            Ok(r)
+        }
+    }
+}
+
+async fn list_plans(
+    State(state): State<ApiState>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let representation = negotiate::choose(header_text(&headers, header::ACCEPT))?;
+    let q = list::ListQuery::parse(query.as_deref())?;
+    let body = blocking(move || list_page(&state, &q, representation)).await?;
+    Ok(json_response(
+        StatusCode::OK,
+        representation.media_type,
+        &body,
+    ))
+}
+
+/// One page of the list.
+fn list_page(
+    state: &ApiState,
+    q: &list::ListQuery,
+    representation: Representation,
+) -> Result<Value, ApiError> {
+    let snapshot = state.public.snapshot()?;
+    let reading = Reading::new(&snapshot, &state.public, &state.config.catalog);
+    let in_range = |t: chrono::DateTime<chrono::Utc>, (before, after): &(Option<_>, Option<_>)| {
+        before.is_none_or(|b| t <= b) && after.is_none_or(|a| t > a)
+    };
+    // The registry's filters first; the document's on what is left.
+    let mut candidates: Vec<(
+        dmpgraph_store::RecordEntry,
+        chrono::DateTime<chrono::Utc>,
+        Option<Value>,
+    )> = Vec::new();
+    for e in reading.plans()? {
+        if !in_range(e.created, &q.created) {
+            continue;
+        }
+        let (_, modified) = reading.validators(&e, representation)?;
+        if !in_range(modified, &q.modified) {
+            continue;
+        }
+        candidates.push((e, modified, None));
+    }
+    if q.needs_documents() {
+        let mut kept = Vec::with_capacity(candidates.len());
+        for (e, m, _) in candidates {
+            // Filters and sort keys read the 1.3 document.
+            let served = reading.serve(&e, Representation::STANDARD)?;
+            if list::passes(&q.document, &served.body) {
+                kept.push((e, m, Some(served.body)));
+            }
+        }
+        candidates = kept;
+    }
+    let total = candidates.len();
+    // Ties are broken by the system id, in the first key's direction, so
+    // that a descending order is the ascending one reversed.
+    let ascending = q.sort.first().is_none_or(|(_, asc)| *asc);
+    candidates.sort_by(|a, b| {
+        for (key, asc) in &q.sort {
+            let o = match key {
+                list::SortKey::Created => a.0.created.cmp(&b.0.created),
+                list::SortKey::Modified => a.1.cmp(&b.1),
+                k => {
+                    let v = |x: &Option<Value>| {
+                        x.as_ref()
+                            .map(|d| list::sort_value(*k, d))
+                            .unwrap_or_default()
+                    };
+                    v(&a.2).cmp(&v(&b.2))
+                }
+            };
+            let o = if *asc { o } else { o.reverse() };
+            if o != std::cmp::Ordering::Equal {
+                return o;
+            }
+        }
+        let o = a.0.key.id.cmp(&b.0.key.id);
+        if ascending {
+            o
+        } else {
+            o.reverse()
+        }
+    });
+    let mut items = Vec::new();
+    for (e, _, _) in candidates.into_iter().skip(q.offset).take(q.count) {
+        items.push(reading.serve(&e, representation)?.body);
+    }
+    Ok(serde_json::json!({ "total_count": total, "items": items }))
+}
+
+/// RFC 9727: the API catalog, a linkset naming the API and its description.
+async fn api_catalog(
+    State(state): State<ApiState>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
+    let host = header_text(&headers, header::HOST).unwrap_or("localhost");
+    let origin = format!("http://{host}");
+    let catalog = format!("{origin}/.well-known/api-catalog");
+    let api = format!("{origin}{}", state.config.prefix);
+    let body = serde_json::json!({
+        "linkset": [
+            {"anchor": catalog, "item": [{"href": api}]},
+            // The baseline specification (this deployment's own OpenAPI
+            // document joins it when it is served).
+            {"anchor": api, "service-desc": [
+                {"href": "https://raw.githubusercontent.com/RDA-DMP-Common/common-madmp-api/refs/tags/v1.0.0/openapi.yaml", "type": "application/vnd.oai.openapi"}
+            ]}
+        ]
+    });
+    let mut r = Response::new(if method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(body.to_string())
+    });
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/linkset+json; profile=\"https://www.rfc-editor.org/info/rfc9727\"",
+        ),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("<{catalog}>; rel=\"api-catalog\"")) {
+        h.insert(header::LINK, v);
+    }
+    r
+}
