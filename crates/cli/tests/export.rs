@@ -348,28 +348,7 @@ fn madmp_exports_validate_and_hold_no_private_value() {
         .collect();
     assert_eq!(lines.len(), 10);
 
-    let Some(standards) = standards_dir() else {
-        return;
-    };
-    if !python_ready("jsonschema, pyld, rdflib, rfc3339_validator") {
-        return;
-    }
-    let task = json!({
-        "schemas": standards.join("madmp"),
-        "context": repo_root().join("ontologies/madmp-context.jsonld"),
-        "documents": documents,
-    });
-    let report = run_python(
-        &repo_root().join("crates/madmp/tests/python/check_exports.py"),
-        &task,
-    );
-    assert!(
-        report.contains(&format!(
-            "{} documents checked, 0 problems",
-            documents.len()
-        )),
-        "{report}"
-    );
+    check_madmp_documents(&documents);
 }
 
 #[test]

@@ -168,7 +168,14 @@ pub fn router_with(public: PublicView, config: &Config, extra: Router) -> Router
             axum::http::Method::HEAD,
             axum::http::Method::POST,
         ])
-        .allow_headers([header::ACCEPT, header::CONTENT_TYPE])
+        .allow_headers([header::ACCEPT, header::CONTENT_TYPE, header::IF_NONE_MATCH])
+        // What a browser client of the maDMP API needs to read.
+        .expose_headers([
+            header::ETAG,
+            header::LAST_MODIFIED,
+            header::WARNING,
+            header::LINK,
+        ])
         .max_age(Duration::from_secs(3600));
     Router::new()
         .route("/", get(pages::index))

@@ -175,6 +175,36 @@ pub fn example_private_values() -> Vec<String> {
     values
 }
 
+/// Checks maDMP documents (`{"name", "version", "json", "forbidden",
+/// "foreign_keys"}`) with third-party tools (`check_exports.py`: the
+/// official schema of each version with format checking, JSON-LD
+/// expansion, RDF, private values); a missing standards folder or Python
+/// tool skips, and fails under `CI=true`.
+pub fn check_madmp_documents(documents: &[serde_json::Value]) {
+    let Some(standards) = standards_dir() else {
+        return;
+    };
+    if !python_ready("jsonschema, pyld, rdflib, rfc3339_validator") {
+        return;
+    }
+    let task = serde_json::json!({
+        "schemas": standards.join("madmp"),
+        "context": repo_root().join("ontologies/madmp-context.jsonld"),
+        "documents": documents,
+    });
+    let report = run_python(
+        &repo_root().join("crates/madmp/tests/python/check_exports.py"),
+        &task,
+    );
+    assert!(
+        report.contains(&format!(
+            "{} documents checked, 0 problems",
+            documents.len()
+        )),
+        "{report}"
+    );
+}
+
 /// Whether `text` reveals the private `value`. A value of ASCII letters and
 /// digits only (a phone extension such as `4533`) turns up by chance inside
 /// the random tokens of any output — blank-node labels, resumption tokens,
