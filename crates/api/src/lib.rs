@@ -141,12 +141,16 @@ fn json_response(status: StatusCode, media_type: &'static str, body: &Value) -> 
     r
 }
 
-fn with_validators(mut r: Response, served: &Served) -> Response {
+fn with_validators(
+    mut r: Response,
+    (etag, modified): &(String, chrono::DateTime<chrono::Utc>),
+    served: &Served,
+) -> Response {
     let h = r.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&served.etag) {
+    if let Ok(v) = HeaderValue::from_str(etag) {
         h.insert(header::ETAG, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&http_date(served.modified)) {
+    if let Ok(v) = HeaderValue::from_str(&http_date(*modified)) {
         h.insert(header::LAST_MODIFIED, v);
     }
     for note in &served.notes {
@@ -175,16 +179,18 @@ async fn get_plan(
         let entry = reading
             .plan_entry(&id)?
             .ok_or_else(|| ApiError::not_found(&id))?;
-        let (etag, _) = reading.validators(&entry, representation)?;
-        if none_match(&if_none, &etag) {
-            return Ok(Err(etag));
+        let validators = reading.validators(&entry, representation)?;
+        if none_match(&if_none, &validators.0) {
+            return Ok(Err(validators.0));
         }
-        reading.serve(&entry, representation).map(Ok)
+        let served = reading.serve(&entry, representation)?;
+        Ok(Ok((validators, served)))
     })
     .await?;
     match served {
-        Ok(served) => Ok(with_validators(
+        Ok((validators, served)) => Ok(with_validators(
             json_response(StatusCode::OK, representation.media_type, &served.body),
+            &validators,
             &served,
         )),
         Err(etag) => {
@@ -226,56 +232,69 @@ fn list_page(
         before.is_none_or(|b| t <= b) && after.is_none_or(|a| t > a)
     };
     // The registry's filters first; the document's on what is left.
-    let mut candidates: Vec<(
-        dmpgraph_store::RecordEntry,
-        chrono::DateTime<chrono::Utc>,
-        Option<Value>,
-    )> = Vec::new();
-    for e in reading.plans()? {
-        if !in_range(e.created, &q.created) {
-            continue;
-        }
-        let (_, modified) = reading.validators(&e, representation)?;
-        if !in_range(modified, &q.modified) {
-            continue;
-        }
-        candidates.push((e, modified, None));
+    struct Candidate {
+        entry: dmpgraph_store::RecordEntry,
+        /// Its last change, read when a filter or the sort needs it.
+        modified: Option<chrono::DateTime<chrono::Utc>>,
+        /// Its 1.3 document, read when a filter or the sort needs it.
+        body: Option<Value>,
+        /// Its values of the document sort keys, in `q.sort`'s order.
+        keys: Vec<String>,
     }
-    if q.needs_documents() {
-        let mut kept = Vec::with_capacity(candidates.len());
-        for (e, m, _) in candidates {
-            // Filters and sort keys read the 1.3 document.
-            let served = reading.serve(&e, Representation::STANDARD)?;
-            if list::passes(&q.document, &served.body) {
-                kept.push((e, m, Some(served.body)));
-            }
+    let needs_modified =
+        q.modified != (None, None) || q.sort.iter().any(|(k, _)| *k == list::SortKey::Modified);
+    let mut candidates = Vec::new();
+    for entry in reading.plans()? {
+        if !in_range(entry.created, &q.created) {
+            continue;
         }
-        candidates = kept;
+        let modified = if needs_modified {
+            let (_, m) = reading.validators(&entry, representation)?;
+            if !in_range(m, &q.modified) {
+                continue;
+            }
+            Some(m)
+        } else {
+            None
+        };
+        let mut c = Candidate {
+            entry,
+            modified,
+            body: None,
+            keys: Vec::new(),
+        };
+        if q.needs_documents() {
+            // Filters and sort keys read the 1.3 document.
+            let body = reading.serve(&c.entry, Representation::STANDARD)?.body;
+            if !list::passes(&q.document, &body) {
+                continue;
+            }
+            c.keys = q
+                .sort
+                .iter()
+                .map(|(k, _)| list::sort_value(*k, &body))
+                .collect();
+            c.body = Some(body);
+        }
+        candidates.push(c);
     }
     let total = candidates.len();
     // Ties are broken by the system id, in the first key's direction, so
     // that a descending order is the ascending one reversed.
     let ascending = q.sort.first().is_none_or(|(_, asc)| *asc);
     candidates.sort_by(|a, b| {
-        for (key, asc) in &q.sort {
+        for (n, (key, asc)) in q.sort.iter().enumerate() {
             let o = match key {
-                list::SortKey::Created => a.0.created.cmp(&b.0.created),
-                list::SortKey::Modified => a.1.cmp(&b.1),
-                k => {
-                    let v = |x: &Option<Value>| {
-                        x.as_ref()
-                            .map(|d| list::sort_value(*k, d))
-                            .unwrap_or_default()
-                    };
-                    v(&a.2).cmp(&v(&b.2))
-                }
+                list::SortKey::Created => a.entry.created.cmp(&b.entry.created),
+                list::SortKey::Modified => a.modified.cmp(&b.modified),
+                _ => a.keys.get(n).cmp(&b.keys.get(n)),
             };
             let o = if *asc { o } else { o.reverse() };
             if o != std::cmp::Ordering::Equal {
                 return o;
             }
         }
-        let o = a.0.key.id.cmp(&b.0.key.id);
+        let o = a.entry.key.id.cmp(&b.entry.key.id);
         if ascending {
             o
         } else {
@@ -283,8 +302,13 @@ fn list_page(
         }
     });
     let mut items = Vec::new();
-    for (e, _, _) in candidates.into_iter().skip(q.offset).take(q.count) {
-        items.push(reading.serve(&e, representation)?.body);
+    for c in candidates.into_iter().skip(q.offset).take(q.count) {
+        // The 1.3 document read for the filters is the page's, in 1.3.
+        let body = match c.body {
+            Some(b) if representation.version == Representation::STANDARD.version => b,
+            _ => reading.serve(&c.entry, representation)?.body,
+        };
+        items.push(body);
     }
     Ok(serde_json::json!({ "total_count": total, "items": items }))
 }

@@ -7,27 +7,18 @@
 use crate::error::ApiError;
 use crate::negotiate::Representation;
 use chrono::{DateTime, Utc};
-use dmpgraph_madmp::Version;
 use dmpgraph_model::CatalogConfig;
 use dmpgraph_pipeline::catalog::{Catalog, PublicSnapshotCatalog};
 use dmpgraph_store::{PublicView, RecordEntry, RecordKey, RecordKind};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-/// A plan as served.
+/// A plan as served (its validators: [`Reading::validators`]).
 #[derive(Debug, Clone)]
 pub struct Served {
-    /// Its system id (the registry's: a 課題管理番号, a maDMP `dmp_id` in
-    /// normal form).
-    pub id: String,
-    /// `{"id": …, "dmp": {…}}`.
+    /// `{"id": …, "dmp": {…}}`, the id the registry's (a 課題管理番号, a
+    /// maDMP `dmp_id` in normal form).
     pub body: Value,
-    /// Its strong entity tag (quoted).
-    pub etag: String,
-    /// When it last changed.
-    pub modified: DateTime<Utc>,
-    /// When the store first held it.
-    pub created: DateTime<Utc>,
     /// What the version cannot express (the export's notes).
     pub notes: Vec<String>,
 }
@@ -113,7 +104,6 @@ impl<'a> Reading<'a> {
         entry: &RecordEntry,
         representation: Representation,
     ) -> Result<Served, ApiError> {
-        let (etag, modified) = self.validators(entry, representation)?;
         let export = dmpgraph_pipeline::export::madmp_document_of(
             &self.catalog,
             entry,
@@ -129,24 +119,12 @@ impl<'a> Reading<'a> {
             m.remove("$schema");
         }
         Ok(Served {
-            id: entry.key.id.clone(),
             body,
-            etag,
-            modified,
-            created: entry.created,
             notes: export
                 .notes
                 .iter()
                 .map(|n| format!("{}: {}", n.pointer, n.message))
                 .collect(),
         })
-    }
-}
-
-/// The version a representation is written in, by name (`1.3`, `1.2`).
-pub fn version_name(v: Version) -> &'static str {
-    match v {
-        Version::V1_2 => "1.2",
-        _ => "1.3",
     }
 }

@@ -268,6 +268,25 @@ pub fn keys(plan: Plan<'_>) -> PlanKeys {
 }
 
 impl Index<'_> {
+    /// What follows deposit `i` onto the entry it is placed on, with its
+    /// relation to `i`: what lies under it (`IsPartOf`, `IsVersionOf`) and
+    /// the other records of the same dataset (`IsIdenticalTo`).
+    fn following(&self, i: usize) -> impl Iterator<Item = (usize, &str)> {
+        let under = self
+            .children
+            .get(&i)
+            .into_iter()
+            .flatten()
+            .map(|(j, r)| (*j, r.as_str()));
+        let same = self
+            .identical
+            .get(&i)
+            .into_iter()
+            .flatten()
+            .map(|j| (*j, IDENTICAL));
+        under.chain(same)
+    }
+
     /// Every deposit a plan of `keys` can be linked to: those its entries
     /// name, those its grant funded and the datasets those cite as
     /// supplements, and everything under or identical to any of them.
@@ -290,14 +309,7 @@ impl Index<'_> {
         }
         let mut stack: Vec<usize> = found.iter().copied().collect();
         while let Some(i) = stack.pop() {
-            let next = self
-                .children
-                .get(&i)
-                .into_iter()
-                .flatten()
-                .map(|(j, _)| *j)
-                .chain(self.identical.get(&i).into_iter().flatten().copied());
-            for j in next {
+            for (j, _) in self.following(i) {
                 if found.insert(j) {
                     stack.push(j);
                 }
@@ -543,28 +555,16 @@ pub fn propose_plan(stored: Plan<'_>, index: &Index<'_>, glossary: &Glossary) ->
     queue.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut reached: HashSet<(usize, u32)> = queue.iter().map(|(i, n, _)| (*i, *n)).collect();
     while let Some((parent, number, score)) = queue.pop() {
-        let same = index
-            .identical
-            .get(&parent)
-            .into_iter()
-            .flatten()
-            .map(|j| (j, IDENTICAL.to_string()));
-        let under = index
-            .children
-            .get(&parent)
-            .into_iter()
-            .flatten()
-            .map(|(j, r)| (j, r.clone()));
-        for (child, relation) in under.chain(same).collect::<Vec<_>>() {
-            if placed.contains_key(child) || !reached.insert((*child, number)) {
+        for (child, relation) in index.following(parent) {
+            if placed.contains_key(&child) || !reached.insert((child, number)) {
                 continue;
             }
             let s = score * scores::HIERARCHY_DECAY;
             out.push(Proposal {
                 entry: EntryRef::new(&plan_id, number),
-                deposit: id_of(index, *child),
+                deposit: id_of(index, child),
                 method: Method::Hierarchy,
-                relation: relation.clone(),
+                relation: relation.to_string(),
                 via: Some(id_of(index, parent)),
                 score: round(s),
                 evidence: vec![Evidence {
@@ -572,12 +572,12 @@ pub fn propose_plan(stored: Plan<'_>, index: &Index<'_>, glossary: &Glossary) ->
                     planned: index.deposits[parent].id.to_string(),
                     deposited: format!(
                         "{} {relation} {}",
-                        index.deposits[*child].id, index.deposits[parent].id
+                        index.deposits[child].id, index.deposits[parent].id
                     ),
                     weight: 1.0,
                 }],
             });
-            queue.push((*child, number, s));
+            queue.push((child, number, s));
         }
     }
     out

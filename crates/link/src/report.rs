@@ -290,17 +290,7 @@ fn programme(project: &Project) -> String {
 /// `today`. Linear in plans, deposits and links.
 pub fn report(plans: &[Dmp], deposits: &[Deposit], links: &[Link], today: NaiveDate) -> Report {
     let plans: Vec<Plan<'_>> = plans.iter().map(Plan::of).collect();
-    report_plans(&plans, deposits, links, today)
-}
-
-/// [`report`] over stored plans, each under its record id.
-pub fn report_plans(
-    plans: &[Plan<'_>],
-    deposits: &[Deposit],
-    links: &[Link],
-    today: NaiveDate,
-) -> Report {
-    as_of(rows_of(plans, deposits, links, today), today)
+    as_of(rows_of(&plans, deposits, links, today), today)
 }
 
 /// The rows of every entry of `plans` as of `today`, those of plans

@@ -104,17 +104,10 @@ pub fn load(catalog: &dyn Catalog) -> Result<Stored, PipelineError> {
                 Ok((p, _)) => out.plans.push(p),
                 Err(e) => out.unreadable.push((entry.key.to_string(), e)),
             },
-            RecordKind::Deposit => {
-                let quads = catalog.public_graph(&entry.graph)?;
-                match dmpgraph_rdf::deposit::deposit_document(&quads) {
-                    Some(Ok(d)) => out.deposits.push(d),
-                    Some(Err(e)) => out.unreadable.push((entry.key.to_string(), e.to_string())),
-                    None => out.unreadable.push((
-                        entry.key.to_string(),
-                        "harvested before deposits kept their document; harvest it again".into(),
-                    )),
-                }
-            }
+            RecordKind::Deposit => match stored_deposit(catalog, &entry)? {
+                Ok(d) => out.deposits.push(d),
+                Err(why) => out.unreadable.push((entry.key.to_string(), why)),
+            },
             RecordKind::Link if entry.key.id.starts_with(dmpgraph_rdf::link::STATUS_PREFIX) => {}
             RecordKind::Link => {
                 let quads = catalog.public_graph(&entry.graph)?;
@@ -453,21 +446,45 @@ fn load_deposits(
     let mut keys: Vec<&&RecordEntry> = index.deposits.values().collect();
     keys.sort_by(|a, b| a.key.id.cmp(&b.key.id));
     for entry in keys {
-        let doc = catalog.public_objects(&entry.graph, dmpgraph_rdf::deposit::DEPOSIT_DOCUMENT)?;
-        let json = doc.iter().find_map(|t| match t {
-            oxigraph::model::Term::Literal(l) => Some(l.value().to_string()),
-            _ => None,
-        });
-        match json.map(|j| serde_json::from_str::<Deposit>(&j)) {
-            Some(Ok(d)) => out.push(d),
-            Some(Err(e)) => unreadable.push((entry.key.to_string(), e.to_string())),
-            None => unreadable.push((
-                entry.key.to_string(),
-                "harvested before deposits kept their document; harvest it again".into(),
-            )),
+        match stored_deposit(catalog, entry)? {
+            Ok(d) => out.push(d),
+            Err(why) => unreadable.push((entry.key.to_string(), why)),
         }
     }
     Ok(out)
+}
+
+/// The text of the first literal of `predicate` in a public graph (a
+/// record's kept JSON document), read through the graph–predicate index.
+fn document_literal(
+    catalog: &dyn Catalog,
+    graph: &str,
+    predicate: &str,
+) -> Result<Option<String>, PipelineError> {
+    Ok(catalog
+        .public_objects(graph, predicate)?
+        .into_iter()
+        .find_map(|t| match t {
+            oxigraph::model::Term::Literal(l) => Some(l.value().to_string()),
+            _ => None,
+        }))
+}
+
+/// A deposit record's kept document; `Err` with the reason when it holds
+/// none or it cannot be read.
+fn stored_deposit(
+    catalog: &dyn Catalog,
+    entry: &RecordEntry,
+) -> Result<Result<Deposit, String>, PipelineError> {
+    let doc = document_literal(
+        catalog,
+        &entry.graph,
+        dmpgraph_rdf::deposit::DEPOSIT_DOCUMENT,
+    )?;
+    Ok(match doc {
+        Some(json) => serde_json::from_str(&json).map_err(|e| e.to_string()),
+        None => Err("harvested before deposits kept their document; harvest it again".into()),
+    })
 }
 
 /// A link as stored.
@@ -547,14 +564,10 @@ fn kept_document(
     let Some(f) = index.facts.get(plan) else {
         return Ok(None);
     };
-    let docs = catalog.public_objects(&f.graph, dmpgraph_rdf::link::REPORT_DOCUMENT)?;
-    Ok(docs
-        .iter()
-        .find_map(|t| match t {
-            oxigraph::model::Term::Literal(l) => Some(l.value()),
-            _ => None,
-        })
-        .and_then(|json| serde_json::from_str::<ReportDocument>(json).ok()))
+    Ok(
+        document_literal(catalog, &f.graph, dmpgraph_rdf::link::REPORT_DOCUMENT)?
+            .and_then(|json| serde_json::from_str::<ReportDocument>(&json).ok()),
+    )
 }
 
 /// The version of the report document a facts record keeps (a change of
@@ -731,20 +744,16 @@ fn plan_rows(
         Err(e) => return Ok(Err(e)),
     };
     let plan = entry.key.id.as_str();
-    let mut links = Vec::new();
-    for e in index.links.get(plan).into_iter().flatten() {
-        if let Some(Ok(l)) = link_document(&catalog.public_graph(&e.graph)?) {
-            if l.entry.plan == plan {
-                links.push(l);
-            }
-        }
-    }
+    // A link or deposit that cannot be read is left out, as the linking
+    // run leaves it out (and names it).
+    let links: Vec<Link> = stored_links(catalog, index, plan, &mut Vec::new())?
+        .into_iter()
+        .map(|s| s.link)
+        .collect();
     let mut deposits = Vec::new();
     for l in links.iter().filter(|l| l.status == Status::Accepted) {
         if let Some(e) = index.deposits.get(l.deposit.to_string().as_str()) {
-            if let Some(Ok(d)) =
-                dmpgraph_rdf::deposit::deposit_document(&catalog.public_graph(&e.graph)?)
-            {
+            if let Ok(d) = stored_deposit(catalog, e)? {
                 deposits.push(d);
             }
         }

@@ -31,21 +31,11 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// The property of a deposit record's graph that holds the deposit as
-/// mapped (`rdf:JSON`), read back by [`deposit_document`].
+/// mapped (`rdf:JSON`: the [`Deposit`] as JSON), which the linker reads
+/// back through the store's graph–predicate index.
 pub const DEPOSIT_DOCUMENT: &str = "https://w3id.org/dmpgraph/ns#depositDocument";
 
 const RDF_JSON: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON";
-
-/// The deposit a record's graph holds (see [`DEPOSIT_DOCUMENT`]); `None`
-/// when it holds none (a graph written before it was kept).
-pub fn deposit_document(quads: &[Quad]) -> Option<Result<Deposit, serde_json::Error>> {
-    quads.iter().find_map(|q| match &q.object {
-        Term::Literal(l) if q.predicate.as_str() == DEPOSIT_DOCUMENT => {
-            Some(serde_json::from_str(l.value()))
-        }
-        _ => None,
-    })
-}
 
 /// The crosswalks shipped with dmpgraph.
 pub const BUILTIN_DEPOSIT_TOML: &str = include_str!("../../../mappings/deposit.toml");
