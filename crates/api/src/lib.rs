@@ -21,12 +21,15 @@
 //! Reads see the public store only, through one snapshot per request
 //! ([`read`]), so no response holds a private value or a plan half written.
 
+pub mod auth;
 pub mod error;
 pub mod list;
 pub mod negotiate;
 pub mod read;
+pub mod write;
 
 pub use error::ApiError;
+pub use write::Writes;
 
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
@@ -48,6 +51,14 @@ pub struct ApiConfig {
     pub prefix: String,
     /// The catalog's publisher and contact, which exports name.
     pub catalog: CatalogConfig,
+    /// The largest request body read (`[api] max_body_bytes`, 10 MB).
+    pub max_body_bytes: usize,
+    /// The deepest nesting of arrays and objects a body may have
+    /// (`[api] max_depth`, 64; the standard's own documents nest 7 deep).
+    pub max_depth: usize,
+    /// Tokens of the configuration (`[[api.tokens]]`), besides the token
+    /// file's.
+    pub tokens: Vec<auth::TokenEntry>,
 }
 
 impl Default for ApiConfig {
@@ -55,14 +66,76 @@ impl Default for ApiConfig {
         ApiConfig {
             prefix: DEFAULT_PREFIX.into(),
             catalog: CatalogConfig::builtin().clone(),
+            max_body_bytes: 10 * 1024 * 1024,
+            max_depth: 64,
+            tokens: Vec::new(),
         }
     }
+}
+
+/// The configuration file's `[api]` table.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApiTable {
+    max_body_bytes: Option<usize>,
+    max_depth: Option<usize>,
+    #[serde(default)]
+    tokens: Vec<auth::TokenEntry>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct ConfigFile {
+    #[serde(default)]
+    api: ApiTable,
+}
+
+/// Where this deployment's OpenAPI 3.1 description is served.
+pub const OPENAPI_PATH: &str = "/api/openapi.json";
+
+/// The project's OpenAPI 3.1 description of the API v1.0.0, written from
+/// the baseline's 0.1.0 file and its 1.0.0 CHANGELOG, with the paths at
+/// `/dmps` (served under the configured prefix).
+pub const OPENAPI: &str = include_str!("../openapi/openapi.json");
+
+/// The OpenAPI description with its paths under `prefix`.
+pub fn openapi_document(prefix: &str) -> Value {
+    let mut doc: Value =
+        serde_json::from_str(OPENAPI).expect("openapi/openapi.json is JSON (tested)");
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        let moved: Vec<(String, Value)> = std::mem::take(paths)
+            .into_iter()
+            .map(|(k, v)| (format!("{prefix}{}", k.trim_start_matches("/dmps")), v))
+            .collect();
+        paths.extend(moved);
+    }
+    doc
 }
 
 /// The default prefix.
 pub const DEFAULT_PREFIX: &str = "/api/dmps";
 
 impl ApiConfig {
+    /// The settings of a configuration file's `[api]` table (the shape of
+    /// `mappings/catalog.toml`; other tables are others').
+    pub fn with_toml(mut self, text: &str) -> Result<ApiConfig, String> {
+        let file: ConfigFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let t = file.api;
+        if let Some(n) = t.max_body_bytes {
+            if n == 0 {
+                return Err("[api] max_body_bytes: expected a positive number of bytes".into());
+            }
+            self.max_body_bytes = n;
+        }
+        if let Some(n) = t.max_depth {
+            if !(8..=1000).contains(&n) {
+                return Err("[api] max_depth: expected 8 to 1000 levels".into());
+            }
+            self.max_depth = n;
+        }
+        self.tokens = t.tokens;
+        Ok(self)
+    }
+
     /// The prefix as given, checked: it starts with `/`, does not end with
     /// one, and is a plain path.
     pub fn with_prefix(mut self, prefix: &str) -> Result<ApiConfig, String> {
@@ -84,24 +157,38 @@ impl ApiConfig {
 #[derive(Clone)]
 struct ApiState {
     public: PublicView,
+    writes: Arc<Writes>,
     config: Arc<ApiConfig>,
 }
 
-/// The API's routes, to merge into the server's.
-pub fn router(public: PublicView, config: ApiConfig) -> Router {
+/// The API's routes, to merge into the server's: reads of `public`,
+/// writes through `writes`.
+pub fn router(public: PublicView, writes: Writes, config: ApiConfig) -> Router {
     let prefix = config.prefix.clone();
     let state = ApiState {
         public,
+        writes: Arc::new(writes),
         config: Arc::new(config),
     };
     Router::new()
-        .route(&prefix, get(list_plans))
-        .route(&format!("{prefix}/{{id}}"), get(get_plan))
+        .route(&prefix, get(list_plans).post(write::create_plan))
+        .route(
+            &format!("{prefix}/{{id}}"),
+            get(get_plan)
+                .put(write::put_plan)
+                .delete(write::delete_plan),
+        )
         .route(
             "/.well-known/api-catalog",
             get(api_catalog).head(api_catalog),
         )
+        .route(OPENAPI_PATH, get(openapi))
         .with_state(state)
+}
+
+/// A plan's id as a path segment (`/` as `%2F`).
+pub fn encode_id(id: &str) -> String {
+    percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
@@ -141,6 +228,9 @@ fn json_response(status: StatusCode, media_type: &'static str, body: &Value) -> 
     r
 }
 
+/// What a `Warning` header's text percent-encodes besides non-ASCII.
+const WARNING_TEXT: percent_encoding::AsciiSet = percent_encoding::CONTROLS.add(b'%');
+
 fn with_validators(
     mut r: Response,
     (etag, modified): &(String, chrono::DateTime<chrono::Utc>),
@@ -156,10 +246,14 @@ fn with_validators(
     for note in &served.notes {
         // RFC 7234's warn-code 299: a persistent warning, here what the
         // version asked for cannot express.
-        let text = format!("299 dmpgraph \"{}\"", note.replace(['"', '\\'], "'"));
-        if let Ok(v) = HeaderValue::from_str(
-            &text.replace(|c: char| !c.is_ascii() || c.is_ascii_control(), "?"),
-        ) {
+        // Header values are ASCII: the rest (Japanese titles) is
+        // percent-encoded as UTF-8, as is `%` itself.
+        let note = note.replace(['"', '\\'], "'");
+        let text = format!(
+            "299 dmpgraph \"{}\"",
+            percent_encoding::utf8_percent_encode(&note, &WARNING_TEXT)
+        );
+        if let Ok(v) = HeaderValue::from_str(&text) {
             h.append(header::WARNING, v);
         }
     }
@@ -313,6 +407,15 @@ fn list_page(
     Ok(serde_json::json!({ "total_count": total, "items": items }))
 }
 
+/// `GET /api/openapi.json`.
+async fn openapi(State(state): State<ApiState>) -> Response {
+    json_response(
+        StatusCode::OK,
+        "application/vnd.oai.openapi+json",
+        &openapi_document(&state.config.prefix),
+    )
+}
+
 /// RFC 9727: the API catalog, a linkset naming the API and its description.
 async fn api_catalog(
     State(state): State<ApiState>,
@@ -326,9 +429,10 @@ async fn api_catalog(
     let body = serde_json::json!({
         "linkset": [
             {"anchor": catalog, "item": [{"href": api}]},
-            // The baseline specification (this deployment's own OpenAPI
-            // document joins it when it is served).
+            // This deployment's OpenAPI description, then the baseline
+            // specification's.
             {"anchor": api, "service-desc": [
+                {"href": format!("{origin}{OPENAPI_PATH}"), "type": "application/vnd.oai.openapi+json"},
                 {"href": "https://raw.githubusercontent.com/RDA-DMP-Common/common-madmp-api/refs/tags/v1.0.0/openapi.yaml", "type": "application/vnd.oai.openapi"}
             ]}
         ]
@@ -349,4 +453,27 @@ async fn api_catalog(
         h.insert(header::LINK, v);
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_openapi_description_is_served_under_the_prefix() {
+        let doc = super::openapi_document("/madmp/plans");
+        assert_eq!(doc["openapi"].as_str().map(|v| &v[..3]), Some("3.1"));
+        assert_eq!(doc["info"]["version"], "1.0.0");
+        let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
+        assert_eq!(paths, ["/madmp/plans", "/madmp/plans/{id}"]);
+        let put = &doc["paths"]["/madmp/plans/{id}"]["put"];
+        assert!(put["responses"]["409"].is_object() && put["security"].is_array());
+        let media: Vec<&String> = put["requestBody"]["content"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert!(
+            media.contains(&&super::negotiate::V1_3.to_string()),
+            "{media:?}"
+        );
+    }
 }

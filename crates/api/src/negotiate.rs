@@ -6,7 +6,7 @@
 use crate::error::ApiError;
 use dmpgraph_madmp::Version;
 use headers_accept::Accept;
-use mediatype::MediaType;
+use mediatype::{MediaType, ReadParams};
 use std::str::FromStr;
 
 /// The standard's media type of version 1.3 (the API's default).
@@ -30,6 +30,12 @@ impl Representation {
     pub const STANDARD: Representation = Representation {
         version: Version::V1_3,
         media_type: V1_3,
+    };
+
+    /// Version 1.2 as its own media type.
+    pub const V1_2: Representation = Representation {
+        version: Version::V1_2,
+        media_type: V1_2,
     };
 
     /// A short tag of the representation, for entity tags (`v13`, `v12`).
@@ -76,9 +82,56 @@ pub fn choose(accept: Option<&str>) -> Result<Representation, ApiError> {
         .ok_or_else(|| ApiError::not_acceptable(text))
 }
 
+/// The version a request body of `content_type` is read as: 1.3 or 1.2
+/// by its media type, the one the document names for `application/json`;
+/// 415 `unsupported_media_type` for any other type or a charset other than
+/// UTF-8.
+pub fn body_version(content_type: Option<&str>) -> Result<Option<Version>, ApiError> {
+    let refuse = || ApiError::unsupported(content_type);
+    let text = content_type.map(str::trim).filter(|t| !t.is_empty());
+    let media = MediaType::parse(text.ok_or_else(refuse)?).map_err(|_| refuse())?;
+    if let Some(charset) = media.get_param(mediatype::names::CHARSET) {
+        if !charset.as_str().eq_ignore_ascii_case("utf-8") {
+            return Err(refuse());
+        }
+    }
+    let essence = media.essence().to_string().to_ascii_lowercase();
+    match essence.as_str() {
+        V1_3 => Ok(Some(Version::V1_3)),
+        V1_2 => Ok(Some(Version::V1_2)),
+        JSON => Ok(None),
+        _ => Err(refuse()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_is_read_as_its_media_type_says() {
+        assert_eq!(body_version(Some(V1_3)), Ok(Some(Version::V1_3)));
+        assert_eq!(
+            body_version(Some(&format!("{V1_2}; charset=UTF-8"))),
+            Ok(Some(Version::V1_2))
+        );
+        assert_eq!(body_version(Some("Application/JSON")), Ok(None));
+        for refused in [
+            None,
+            Some(""),
+            Some("text/plain"),
+            Some("application/json; charset=latin1"),
+            Some("application/vnd.org.rd-alliance.dmp-common.v1.1+json"),
+            Some("application/x-www-form-urlencoded"),
+        ] {
+            let e = body_version(refused).unwrap_err();
+            assert_eq!(
+                (e.status.as_u16(), e.code),
+                (415, "unsupported_media_type"),
+                "{refused:?}"
+            );
+        }
+    }
 
     #[test]
     fn q_values_order_and_plain_json_is_1_3() {

@@ -61,6 +61,16 @@ impl<'a> Reading<'a> {
         Ok(None)
     }
 
+    /// The base IRI the store's records are minted under (the catalog
+    /// record's), for records written through the API.
+    pub fn base(&self) -> Result<dmpgraph_rdf::Base, ApiError> {
+        let key = RecordKey::new(RecordKind::Catalog, "catalog");
+        match self.catalog.record(&key)?.and_then(|e| e.base_iri) {
+            Some(iri) => dmpgraph_rdf::Base::new(&iri).map_err(ApiError::internal),
+            None => Ok(dmpgraph_rdf::Base::default()),
+        }
+    }
+
     /// Every live plan, in key order.
     pub fn plans(&self) -> Result<Vec<RecordEntry>, ApiError> {
         Ok(self

@@ -29,6 +29,7 @@ fn main() {
         base: &base,
         catalog,
         source: Some("generated.xlsx"),
+        client: None,
     };
     let mapping = Mapping::builtin();
     eprintln!("{count} generated plans, {datasets} datasets");

@@ -181,6 +181,15 @@ pub enum Command {
     /// Reports over the store.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Write tokens of the RDA Common maDMP API (`dmpgraph serve`): made,
+    /// listed, revoked in the store's token file (DIR/api-tokens.toml,
+    /// names and SHA-256 digests only). A running server sees a change at
+    /// its next write request.
+    ///
+    /// Exit status: 0 on success, 1 when the token named is not there,
+    /// 2 on a usage or file error.
+    #[command(subcommand)]
+    ApiToken(ApiTokenCommand),
     /// Run a SPARQL query over the public store and print the answer.
     ///
     /// Exit status: 0 on an answer, 1 when the query is refused or fails,
@@ -493,6 +502,30 @@ impl LinkCommand {
             | LinkCommand::Reject { args, .. } => args,
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiTokenCommand {
+    /// Make a token for a client and print it (once: only its digest is kept).
+    Add {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The client's name, which the provenance of what it writes
+        /// records (letters, digits, '.', '_', '-').
+        name: String,
+    },
+    /// List the tokens' names and when they were made.
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Revoke a client's token.
+    Revoke {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The client's name.
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -91,6 +91,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Harvest(command) => harvest::run(command),
         Command::Link(command) => crate::linking::run(command),
         Command::Report(command) => crate::linking::report(command),
+        Command::ApiToken(command) => crate::serve::api_token(command),
         Command::Fields { write_readme } => fields(write_readme.as_deref()),
         Command::Query {
             store,
@@ -120,12 +121,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                 page_size: oai_page_size as usize,
                 ..dmpgraph_oai::OaiConfig::default()
             },
-            dmpgraph_api::ApiConfig {
-                catalog: load_config(&config)?,
-                ..dmpgraph_api::ApiConfig::default()
-            }
-            .with_prefix(&api_prefix)
-            .map_err(|e| anyhow::anyhow!("--api-prefix {e}"))?,
+            api_config(&config, &api_prefix)?,
         ),
         Command::Show {
             store,
@@ -255,6 +251,24 @@ fn madmp_version_arg(arg: Option<&str>) -> anyhow::Result<Option<MadmpVersion>> 
 }
 
 /// The catalog configuration: `--config FILE`, else the built-in one.
+/// The maDMP API's settings: the catalog, `--config`'s `[api]` table,
+/// `--api-prefix`.
+fn api_config(args: &ConfigArgs, prefix: &str) -> anyhow::Result<dmpgraph_api::ApiConfig> {
+    let mut api = dmpgraph_api::ApiConfig {
+        catalog: load_config(args)?,
+        ..dmpgraph_api::ApiConfig::default()
+    };
+    if let Some(path) = &args.config {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the configuration {}", path.display()))?;
+        api = api
+            .with_toml(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    }
+    api.with_prefix(prefix)
+        .map_err(|e| anyhow::anyhow!("--api-prefix {e}"))
+}
+
 pub(crate) fn load_config(args: &ConfigArgs) -> anyhow::Result<CatalogConfig> {
     match &args.config {
         None => Ok(CatalogConfig::builtin().clone()),

@@ -142,7 +142,15 @@ pub fn serve(
     )?;
     let config = Config { addr, limits, oai };
     let prefix = api.prefix.clone();
-    let routes = dmpgraph_api::router(local.public(), api);
+    let tokens = dmpgraph_api::auth::Tokens::new(
+        &api.tokens,
+        Some(dir.join(dmpgraph_api::auth::TOKEN_FILE)),
+    )?;
+    let writes = dmpgraph_api::Writes {
+        handle: local.handle(),
+        tokens,
+    };
+    let routes = dmpgraph_api::router(local.public(), writes, api);
     let served = dmpgraph_server::run_with(local.public(), config, routes, |bound| {
         eprintln!(
             "dmpgraph: serving {} on http://{bound}/ (SPARQL at /sparql, OAI-PMH at /oai, the maDMP API at {prefix}); writes through {}",
@@ -154,4 +162,48 @@ pub fn serve(
     local.shutdown().context("closing the store")?;
     served?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `dmpgraph api-token add|list|revoke`.
+pub fn api_token(command: crate::args::ApiTokenCommand) -> anyhow::Result<ExitCode> {
+    use crate::args::ApiTokenCommand;
+    use dmpgraph_api::auth;
+    let file = |store: &std::path::Path| -> anyhow::Result<std::path::PathBuf> {
+        if !store.join("public").is_dir() {
+            anyhow::bail!(
+                "no store at {}: run `dmpgraph ingest --store {} PATH…` first, or pass the right --store",
+                store.display(),
+                store.display()
+            );
+        }
+        Ok(store.join(auth::TOKEN_FILE))
+    };
+    match command {
+        ApiTokenCommand::Add { store, name } => {
+            let path = file(&store.store)?;
+            let token = auth::add_token(&path, &name)?;
+            eprintln!(
+                "dmpgraph: token '{name}' added to {}; it is shown once, here:",
+                path.display()
+            );
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        ApiTokenCommand::List { store } => {
+            for t in auth::read_file(&file(&store.store)?)? {
+                println!("{}\t{}", t.name, t.created.as_deref().unwrap_or("-"));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ApiTokenCommand::Revoke { store, name } => {
+            let path = file(&store.store)?;
+            if auth::revoke_token(&path, &name)? {
+                eprintln!("dmpgraph: token '{name}' revoked");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("dmpgraph: no token '{name}' in {}", path.display());
+                Ok(ExitCode::from(1))
+            }
+        }
+    }
 }

@@ -117,7 +117,7 @@ impl ImportError {
     }
 
     /// From serde_json's error while reading the bytes.
-    pub(crate) fn from_json(error: serde_json::Error) -> Self {
+    pub fn from_json(error: serde_json::Error) -> Self {
         let (line, column) = (error.line(), error.column());
         // serde_json has no error category for its recursion limit; its
         // message is the only way to tell it from a syntax error.

@@ -31,6 +31,9 @@ pub struct CatalogConfig {
     /// `[link]`: read by the linker, not by the catalog.
     #[serde(default)]
     pub link: Elsewhere,
+    /// `[api]`: read by the maDMP API, not by the catalog.
+    #[serde(default)]
+    pub api: Elsewhere,
 }
 
 /// A table of the configuration file that another part of dmpgraph reads

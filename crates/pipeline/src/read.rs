@@ -230,59 +230,90 @@ fn read_madmp(path: &Path, version: Option<MadmpVersion>) -> Read {
             ))
         }
     };
-    // Only what the schema forbids is refused: a value that strays from its
-    // key's `format` (a bare DOI as a URL, a date-time without a time zone)
-    // is stored as written and reported as a warning.
+    let document: serde_json::Value =
+        match serde_json::from_slice(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)) {
+            Ok(v) => v,
+            Err(e) => {
+                return Read::Failed(FileReport::rejected(
+                    path,
+                    MadmpRefusal::Invalid(dmpgraph_madmp::ImportError::from_json(e)).to_string(),
+                ))
+            }
+        };
+    match madmp_reading(path, document, version) {
+        Ok(reading) => Read::Madmp(Box::new(reading)),
+        Err(refused) => Read::Failed(FileReport::rejected(path, refused.to_string())),
+    }
+}
+
+/// Why a maDMP document is not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum MadmpRefusal {
+    /// The schema of its version forbids it.
+    #[error("not a valid maDMP document: {0}")]
+    Invalid(#[source] dmpgraph_madmp::ImportError),
+    /// Its `dmp_id` cannot be a record's identity (the message starts with
+    /// its JSON pointer).
+    #[error("{0}")]
+    Identity(String),
+}
+
+impl MadmpRefusal {
+    /// What is wrong, starting with the JSON pointer of the first problem.
+    pub fn problem(&self) -> String {
+        match self {
+            MadmpRefusal::Invalid(e) => e.to_string(),
+            MadmpRefusal::Identity(m) => m.clone(),
+        }
+    }
+}
+
+/// A maDMP document already read as JSON (`document`, kept as it came,
+/// extension keys included), checked against the schema of its version
+/// (`version`, or the one it names): only what the schema forbids is
+/// refused; a value that strays from its key's `format` (a bare DOI as a
+/// URL, a date-time without a time zone) is kept as written and reported
+/// as a warning. `file` names where it came from (a file, the API).
+pub fn madmp_reading(
+    file: &Path,
+    document: serde_json::Value,
+    version: Option<MadmpVersion>,
+) -> Result<MadmpReading, MadmpRefusal> {
     let dmpgraph_madmp::Parsed {
         document: doc,
         version,
         warnings,
         ..
-    } = match dmpgraph_madmp::parse_with_warnings(&bytes, version) {
-        Ok(parsed) => parsed,
-        Err(e) => {
-            return Read::Failed(FileReport::rejected(
-                path,
-                format!("not a valid maDMP document: {e}"),
-            ))
-        }
-    };
+    } = dmpgraph_madmp::from_value_with_warnings(&document, version)
+        .map_err(MadmpRefusal::Invalid)?;
     let problems = warnings
         .iter()
         .map(|warning| Problem {
             severity: Severity::Warning,
-            file: path.to_path_buf(),
+            file: file.to_path_buf(),
             sheet: None,
             cell: None,
             message: warning.to_string(),
         })
         .collect();
-    // The typed document has been checked; the record keeps the document as it came.
-    let document: serde_json::Value =
-        match serde_json::from_slice(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)) {
-            Ok(v) => v,
-            Err(e) => return Read::Failed(FileReport::rejected(path, format!("not JSON: {e}"))),
-        };
     let dmp_id = doc.dmp.dmp_id.identifier.trim().to_string();
     if dmp_id.is_empty() {
-        return Read::Failed(FileReport::rejected(
-            path,
+        return Err(MadmpRefusal::Identity(
             "/dmp/dmp_id/identifier: empty; the DMP's identifier is the record's identity".into(),
         ));
     }
     if dmp_id.chars().any(char::is_control) {
-        return Read::Failed(FileReport::rejected(
-            path,
-            format!("/dmp/dmp_id/identifier: {dmp_id:?} holds control characters"),
-        ));
+        return Err(MadmpRefusal::Identity(format!(
+            "/dmp/dmp_id/identifier: {dmp_id:?} holds control characters"
+        )));
     }
     let modified = doc.dmp.modified.to_chrono().map(|t| {
         t.with_timezone(&chrono::Utc)
             .format("%Y-%m-%dT%H:%M:%SZ")
             .to_string()
     });
-    Read::Madmp(Box::new(MadmpReading {
-        file: path.to_path_buf(),
+    Ok(MadmpReading {
+        file: file.to_path_buf(),
         dmp_id,
         title: doc.dmp.title.clone(),
         datasets: doc.dmp.dataset.len(),
@@ -291,7 +322,7 @@ fn read_madmp(path: &Path, version: Option<MadmpVersion>) -> Read {
         version,
         modified,
         problems,
-    }))
+    })
 }
 
 /// Reads and checks one file. Never panics: a reader that fails on a

@@ -59,6 +59,7 @@ pub fn plan_write(dmp: &Dmp, file: &Path, ctx: Context<'_>) -> RecordWrite {
         base: ctx.base,
         catalog: ctx.config,
         source: Some(&source),
+        client: None,
     };
     let graphs = Mapping::builtin().dmp_to_graphs(dmp, &rctx);
     RecordWrite {
@@ -80,6 +81,16 @@ pub fn plan_write(dmp: &Dmp, file: &Path, ctx: Context<'_>) -> RecordWrite {
 
 /// A maDMP document as the store takes it, or why it may not be stored.
 pub fn madmp_write(reading: &MadmpReading, ctx: Context<'_>) -> Result<RecordWrite, String> {
+    madmp_write_for(reading, ctx, None)
+}
+
+/// [`madmp_write`] for a client (the name of the maDMP API token it
+/// presented), which the record's provenance names.
+pub fn madmp_write_for(
+    reading: &MadmpReading,
+    ctx: Context<'_>,
+    client: Option<&str>,
+) -> Result<RecordWrite, String> {
     if let Some(own) = ctx.base.record_id(&reading.dmp_id) {
         return Err(format!(
             "/dmp/dmp_id/identifier: <{}> is dmpgraph's own record '{own}': this is an export of a stored plan; ingest its source instead",
@@ -92,6 +103,7 @@ pub fn madmp_write(reading: &MadmpReading, ctx: Context<'_>) -> Result<RecordWri
         base: ctx.base,
         catalog: ctx.config,
         source: Some(&source),
+        client,
     };
     let graph = ctx.base.record_iri(&id);
     // Split by the rules of the version the document was read as (with

@@ -193,6 +193,9 @@ pub struct RecordContext<'a> {
     pub catalog: &'a CatalogConfig,
     /// The source file's name (not its directory), for provenance.
     pub source: Option<&'a str>,
+    /// The client that wrote it, when not an operator's command: the name
+    /// of the maDMP API token it presented, for provenance.
+    pub client: Option<&'a str>,
 }
 
 impl<'a> RecordContext<'a> {
@@ -202,6 +205,7 @@ impl<'a> RecordContext<'a> {
             base,
             catalog: CatalogConfig::builtin(),
             source: None,
+            client: None,
         }
     }
 }
@@ -685,7 +689,7 @@ impl Mapping {
         // PROV: the plan was derived from its source file and attributed to
         // its principal investigator; the ingest is the activity.
         let record = dmp_node.as_str().split('#').next().unwrap_or_default();
-        record_provenance(record, &dmp_node, ctx.source, |s, p, o| {
+        record_provenance(record, &dmp_node, ctx.source, ctx.client, |s, p, o| {
             public.add(s, &p, o)
         });
         if dmp.pi.name.is_some() {
@@ -802,6 +806,7 @@ pub(crate) fn record_provenance(
     record: &str,
     dmp: &NamedNode,
     source: Option<&str>,
+    client: Option<&str>,
     mut add: impl FnMut(&NamedNode, NamedNode, Term),
 ) {
     let activity = NamedNode::new_unchecked(format!("{record}#ingest"));
@@ -817,6 +822,26 @@ pub(crate) fn record_provenance(
         ns(PROV, "wasAssociatedWith"),
         NamedNode::new_unchecked(DMPGRAPH_AGENT).into(),
     );
+    if let Some(client) = client {
+        // The writer's client, known by its token's name: the activity was
+        // performed for it.
+        let agent = NamedNode::new_unchecked(format!("{record}#client"));
+        add(
+            &activity,
+            ns(PROV, "wasAssociatedWith"),
+            agent.clone().into(),
+        );
+        add(
+            &agent,
+            rdf::TYPE.into_owned(),
+            ns(PROV, "SoftwareAgent").into(),
+        );
+        add(
+            &agent,
+            ns(FOAF, "name"),
+            Literal::new_simple_literal(client).into(),
+        );
+    }
     if let Some(source) = source {
         let file = NamedNode::new_unchecked(format!("{record}#source"));
         add(dmp, ns(PROV, "wasDerivedFrom"), file.clone().into());

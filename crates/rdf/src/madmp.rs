@@ -230,7 +230,7 @@ impl crate::Mapping {
         // positions in the public document are those of the full one.
         self.madmp_dcat_view(&public_doc, record, ctx, &mut public);
         // Provenance, as for AMED plans.
-        crate::record_provenance(record.as_str(), &dmp, ctx.source, |s, p, o| {
+        crate::record_provenance(record.as_str(), &dmp, ctx.source, ctx.client, |s, p, o| {
             public.push(Quad::new(s.clone(), p, o, graph.clone()))
         });
         dedup(&mut public);

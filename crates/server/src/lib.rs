@@ -167,14 +167,26 @@ pub fn router_with(public: PublicView, config: &Config, extra: Router) -> Router
             axum::http::Method::GET,
             axum::http::Method::HEAD,
             axum::http::Method::POST,
+            // The maDMP API's writes.
+            axum::http::Method::PUT,
+            axum::http::Method::DELETE,
         ])
-        .allow_headers([header::ACCEPT, header::CONTENT_TYPE, header::IF_NONE_MATCH])
+        .allow_headers([
+            header::ACCEPT,
+            header::CONTENT_TYPE,
+            header::IF_NONE_MATCH,
+            header::AUTHORIZATION,
+            header::IF_MATCH,
+            header::IF_UNMODIFIED_SINCE,
+        ])
         // What a browser client of the maDMP API needs to read.
         .expose_headers([
             header::ETAG,
             header::LAST_MODIFIED,
             header::WARNING,
             header::LINK,
+            header::CONTENT_LOCATION,
+            header::WWW_AUTHENTICATE,
         ])
         .max_age(Duration::from_secs(3600));
     Router::new()
