@@ -81,6 +81,12 @@ impl ApiError {
         )
     }
 
+    /// 409 `conflict`: the request contradicts what is stored (a document
+    /// naming another DMP than its path).
+    pub fn conflict(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::CONFLICT, "conflict", message)
+    }
+
     /// 403 `insufficient_permissions`.
     pub fn forbidden(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::FORBIDDEN, "insufficient_permissions", message)

@@ -191,6 +191,52 @@ pub fn encode_id(id: &str) -> String {
     percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
+/// RFC 9110's `If-Match` / `If-None-Match`: `*` or entity tags (of
+/// visible ASCII; the OpenAPI description says the same pattern).
+static ENTITY_TAGS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"^(\*|(W/)?"[\x21\x23-\x7e]*"( *, *(W/)?"[\x21\x23-\x7e]*")*)$"#)
+        .expect("a valid pattern")
+});
+
+/// A precondition header's value, checked: an entity-tag list for
+/// `If-Match` and `If-None-Match`, visible ASCII for a date; 400
+/// `bad_request` otherwise.
+pub(crate) fn precondition(
+    headers: &HeaderMap,
+    name: header::HeaderName,
+) -> Result<Option<&str>, ApiError> {
+    // An empty field is no precondition.
+    let Some(raw) = headers
+        .get(&name)
+        .filter(|v| !v.as_bytes().trim_ascii().is_empty())
+    else {
+        return Ok(None);
+    };
+    let text = raw
+        .to_str()
+        .ok()
+        .filter(|t| t.bytes().all(|b| (0x20..0x7f).contains(&b)));
+    let ok = match (&name, text) {
+        (_, None) => false,
+        (n, Some(t)) if *n == header::IF_MATCH || *n == header::IF_NONE_MATCH => {
+            ENTITY_TAGS.is_match(t.trim())
+        }
+        _ => true,
+    };
+    if !ok {
+        return Err(ApiError::bad_request(format!(
+            "{name}: {:?}: expected {}",
+            String::from_utf8_lossy(raw.as_bytes()),
+            if name == header::IF_UNMODIFIED_SINCE {
+                "a date of visible ASCII characters"
+            } else {
+                "* or a list of entity tags (\"…\")"
+            }
+        )));
+    }
+    Ok(text)
+}
+
 fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -206,12 +252,15 @@ async fn blocking<T: Send + 'static>(
 
 /// Whether `If-None-Match` names the entity tag (or is `*`).
 fn none_match(headers: &HeaderMap, etag: &str) -> bool {
-    header_text(headers, header::IF_NONE_MATCH).is_some_and(|v| {
-        v.split(',').any(|t| {
-            let t = t.trim();
-            t == "*" || t.trim_start_matches("W/") == etag
+    precondition(headers, header::IF_NONE_MATCH)
+        .ok()
+        .flatten()
+        .is_some_and(|v| {
+            v.split(',').any(|t| {
+                let t = t.trim();
+                t == "*" || t.trim_start_matches("W/") == etag
+            })
         })
-    })
 }
 
 fn http_date(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -231,6 +280,20 @@ fn json_response(status: StatusCode, media_type: &'static str, body: &Value) -> 
 /// What a `Warning` header's text percent-encodes besides non-ASCII.
 const WARNING_TEXT: percent_encoding::AsciiSet = percent_encoding::CONTROLS.add(b'%');
 
+/// Adds a `Warning` (RFC 7234's warn-code 299, persistent) to `r`.
+fn warn(r: &mut Response, note: &str) {
+    // Header values are ASCII: the rest (Japanese titles) is
+    // percent-encoded as UTF-8, as is `%` itself.
+    let note = note.replace(['"', '\\'], "'");
+    let text = format!(
+        "299 dmpgraph \"{}\"",
+        percent_encoding::utf8_percent_encode(&note, &WARNING_TEXT)
+    );
+    if let Ok(v) = HeaderValue::from_str(&text) {
+        r.headers_mut().append(header::WARNING, v);
+    }
+}
+
 fn with_validators(
     mut r: Response,
     (etag, modified): &(String, chrono::DateTime<chrono::Utc>),
@@ -244,18 +307,7 @@ fn with_validators(
         h.insert(header::LAST_MODIFIED, v);
     }
     for note in &served.notes {
-        // RFC 7234's warn-code 299: a persistent warning, here what the
-        // version asked for cannot express.
-        // Header values are ASCII: the rest (Japanese titles) is
-        // percent-encoded as UTF-8, as is `%` itself.
-        let note = note.replace(['"', '\\'], "'");
-        let text = format!(
-            "299 dmpgraph \"{}\"",
-            percent_encoding::utf8_percent_encode(&note, &WARNING_TEXT)
-        );
-        if let Ok(v) = HeaderValue::from_str(&text) {
-            h.append(header::WARNING, v);
-        }
+        warn(&mut r, note);
     }
     r
 }
@@ -266,6 +318,7 @@ async fn get_plan(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let representation = negotiate::choose(header_text(&headers, header::ACCEPT))?;
+    precondition(&headers, header::IF_NONE_MATCH)?;
     let if_none = headers.clone();
     let served = blocking(move || {
         let snapshot = state.public.snapshot()?;

@@ -146,25 +146,51 @@ fn since(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = httpdate::parse_http_date(t) {
         return Some(DateTime::<Utc>::from(t));
     }
+    // An IMF-fixdate of a year httpdate does not take (before 1970, after
+    // 9999 it cannot be); the day name is not checked against the date.
+    if let Some((_, rest)) = t.split_once(", ") {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(rest, "%d %b %Y %H:%M:%S GMT") {
+            return Some(t.and_utc());
+        }
+    }
     DateTime::parse_from_rfc3339(t)
         .ok()
         .map(|t| t.with_timezone(&Utc))
+}
+
+/// What a request's preconditions give: the conditions the writer checks,
+/// and what was ignored, to say in a `Warning`.
+struct Preconditions {
+    conditions: Vec<Condition>,
+    ignored: Option<String>,
 }
 
 /// The preconditions of `headers` judged against `entry` as `reading`
 /// sees it: 409 `dmp_stale` when one fails now, else the condition the
 /// writer checks again (the record's hash as read), none without any.
 /// As RFC 9110 says, `If-Unmodified-Since` is not read when `If-Match` is
-/// given.
+/// given, and is ignored when it is not a date.
 fn preconditions(
     reading: &Reading<'_>,
     entry: &RecordEntry,
     headers: &HeaderMap,
-) -> Result<Vec<Condition>, ApiError> {
-    let if_match = header_text(headers, header::IF_MATCH);
-    let unmodified = header_text(headers, header::IF_UNMODIFIED_SINCE);
+) -> Result<Preconditions, ApiError> {
+    let if_match = crate::precondition(headers, header::IF_MATCH)?;
+    let mut unmodified = crate::precondition(headers, header::IF_UNMODIFIED_SINCE)?;
+    let mut ignored = None;
+    if if_match.is_none() {
+        if let Some(given) = unmodified.filter(|g| since(g).is_none()) {
+            ignored = Some(format!(
+                "If-Unmodified-Since: {given:?} is not an HTTP date (Tue, 25 Mar 2025 14:13:00 GMT) or an RFC 3339 date-time with a time zone: ignored, as RFC 9110 says"
+            ));
+            unmodified = None;
+        }
+    }
     if if_match.is_none() && unmodified.is_none() {
-        return Ok(Vec::new());
+        return Ok(Preconditions {
+            conditions: Vec::new(),
+            ignored,
+        });
     }
     let (tag, modified) = reading.validators(entry, Representation::STANDARD)?;
     if let Some(given) = if_match {
@@ -179,12 +205,8 @@ fn preconditions(
                 "If-Match: {given}: the DMP is now {tag} ({tag_12} as 1.2); read it again, apply your changes and resubmit"
             )));
         }
-    } else if let Some(given) = unmodified {
-        let t = since(given).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "If-Unmodified-Since: {given:?}: expected an HTTP date (Tue, 25 Mar 2025 14:13:00 GMT) or an RFC 3339 date-time with a time zone"
-            ))
-        })?;
+    } else if let Some(t) = unmodified.and_then(since) {
+        let given = unmodified.unwrap_or_default();
         if modified > t {
             return Err(ApiError::stale(format!(
                 "If-Unmodified-Since: {given}: the DMP changed since, at {}; read it again, apply your changes and resubmit",
@@ -192,7 +214,10 @@ fn preconditions(
             )));
         }
     }
-    Ok(vec![Condition::IfMatch(entry.public_hash.clone())])
+    Ok(Preconditions {
+        conditions: vec![Condition::IfMatch(entry.public_hash.clone())],
+        ignored,
+    })
 }
 
 /// The server's time as a maDMP `modified`, never before the stored
@@ -283,7 +308,7 @@ pub(crate) async fn create_plan(
             // An export of a stored plan, sent back.
             return Err(match reading.plan_entry(&own)? {
                 Some(e) => ApiError::exists(&e.key.id, &path_of(&e.key.id)),
-                None => ApiError::invalid(format!(
+                None => ApiError::conflict(format!(
                     "/dmp/dmp_id/identifier: <{}> is an identifier of this server's own records; a new DMP names its own",
                     madmp.dmp_id
                 )),
@@ -338,7 +363,7 @@ pub(crate) async fn put_plan(
         if entry.format != SourceFormat::Madmp {
             return Err(workbook_plan(&entry));
         }
-        let conditions = preconditions(&reading, &entry, &headers)?;
+        let preconditions = preconditions(&reading, &entry, &headers)?;
         // The server sets `modified` (when the document has a `dmp` object
         // to set it in: the schema's error is said otherwise).
         if let Some(dmp) = body.value.get_mut("dmp").and_then(Value::as_object_mut) {
@@ -350,7 +375,7 @@ pub(crate) async fn put_plan(
         let madmp = reading_of(body, &client)?;
         let named = madmp_id(&madmp.dmp_id);
         if named != entry.key.id {
-            return Err(ApiError::invalid(format!(
+            return Err(ApiError::conflict(format!(
                 "/dmp/dmp_id/identifier: names '{named}', but the path names '{}': a DMP's dmp_id is its identity, which PUT does not change (POST the DMP under its new identifier, DELETE the old one)",
                 entry.key.id
             )));
@@ -366,14 +391,16 @@ pub(crate) async fn put_plan(
         )
         .map_err(ApiError::invalid)?;
         write.conditions.insert(0, Condition::MustExist);
-        write.conditions.extend(conditions);
+        write.conditions.extend(preconditions.conditions);
+        let mut warnings = warnings_of(&madmp);
+        warnings.extend(preconditions.ignored);
         let key = entry.key.id.clone();
         drop(reading);
         drop(snapshot);
         match submit(writes(&state), Change::Put(write))? {
             WriteOutcome::Updated { .. } | WriteOutcome::Unchanged => {
                 tracing::info!(id = %key, %client, "maDMP API: replaced");
-                answer(&state, &key, StatusCode::OK, representation, &warnings_of(&madmp))
+                answer(&state, &key, StatusCode::OK, representation, &warnings)
             }
             outcome => Err(refused(&key, outcome)),
         }
@@ -398,8 +425,9 @@ pub(crate) async fn delete_plan(
         if entry.format != SourceFormat::Madmp {
             return Err(workbook_plan(&entry));
         }
+        let preconditions = preconditions(&reading, &entry, &headers)?;
         let mut conditions = vec![Condition::SameFormat(SourceFormat::Madmp)];
-        conditions.extend(preconditions(&reading, &entry, &headers)?);
+        conditions.extend(preconditions.conditions);
         let key = entry.key.clone();
         drop(reading);
         drop(snapshot);
@@ -412,7 +440,11 @@ pub(crate) async fn delete_plan(
         )? {
             WriteOutcome::Deleted { .. } => {
                 tracing::info!(id = %key.id, %client, "maDMP API: deleted");
-                Ok(StatusCode::NO_CONTENT.into_response())
+                let mut r = StatusCode::NO_CONTENT.into_response();
+                if let Some(note) = preconditions.ignored {
+                    crate::warn(&mut r, &note);
+                }
+                Ok(r)
             }
             outcome => Err(refused(&key.id, outcome)),
         }
@@ -469,6 +501,10 @@ mod tests {
             "a time zone is required"
         );
         assert!(since("yesterday").is_none());
+        assert_eq!(
+            since("Wed, 20 May 1153 04:15:23 GMT").map(|t| t.to_rfc3339()),
+            Some("1153-05-20T04:15:23+00:00".into())
+        );
     }
 
     #[test]
