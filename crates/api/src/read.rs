@@ -75,9 +75,9 @@ impl<'a> Reading<'a> {
     pub fn plans(&self) -> Result<Vec<RecordEntry>, ApiError> {
         Ok(self
             .catalog
-            .records()?
+            .records_of(RecordKind::Dmp)?
             .into_iter()
-            .filter(|e| !e.is_deleted() && e.kind() == RecordKind::Dmp)
+            .filter(|e| !e.is_deleted())
             .collect())
     }
 

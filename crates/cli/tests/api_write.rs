@@ -356,6 +356,20 @@ fn plans_are_created_replaced_and_deleted_with_a_token_and_preconditions() {
     weak.push(("If-Match", format!("W/{etag2}")));
     let r = call("PUT", &path, &weak, Some(&public_plan(new_id, "上書き")));
     assert_eq!((r.status, error_code(&r).as_str()), (409, "dmp_stale"));
+    // A malformed tag list: 400; an answer no version can be: 406.
+    let mut malformed = writer(V13);
+    malformed.push(("If-Match", "not-a-tag".into()));
+    let r = call(
+        "PUT",
+        &path,
+        &malformed,
+        Some(&public_plan(new_id, "上書き")),
+    );
+    assert_eq!((r.status, error_code(&r).as_str()), (400, "bad_request"));
+    let mut xml = writer(V13);
+    xml.push(("Accept", "application/xml".into()));
+    let r = call("PUT", &path, &xml, Some(&public_plan(new_id, "上書き")));
+    assert_eq!((r.status, error_code(&r).as_str()), (406, "not_acceptable"));
     // If-Unmodified-Since as the HTTP date served, and as RFC 3339.
     let mut ius = writer(V13);
     ius.push(("If-Unmodified-Since", last_modified.clone()));

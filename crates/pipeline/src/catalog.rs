@@ -20,6 +20,17 @@ pub trait Catalog {
     fn records(&self) -> Result<Vec<RecordEntry>, PipelineError>;
     /// The entries with this id, of any kind.
     fn find(&self, id: &str) -> Result<Vec<RecordEntry>, PipelineError>;
+    /// Every entry of one kind (tombstones too), in key order.
+    fn records_of(
+        &self,
+        kind: dmpgraph_store::RecordKind,
+    ) -> Result<Vec<RecordEntry>, PipelineError> {
+        Ok(self
+            .records()?
+            .into_iter()
+            .filter(|e| e.kind() == kind)
+            .collect())
+    }
     /// A record's entry.
     fn record(&self, key: &RecordKey) -> Result<Option<RecordEntry>, PipelineError>;
     /// A graph of the public store.
@@ -220,6 +231,12 @@ impl Catalog for PublicSnapshotCatalog<'_> {
     fn records(&self) -> Result<Vec<RecordEntry>, PipelineError> {
         Ok(self.snapshot.registry.all()?)
     }
+    fn records_of(
+        &self,
+        kind: dmpgraph_store::RecordKind,
+    ) -> Result<Vec<RecordEntry>, PipelineError> {
+        Ok(self.snapshot.registry.of_kind(kind)?)
+    }
     fn find(&self, id: &str) -> Result<Vec<RecordEntry>, PipelineError> {
         Ok(self.snapshot.registry.find_id(id)?)
     }
@@ -228,6 +245,9 @@ impl Catalog for PublicSnapshotCatalog<'_> {
     }
     fn public_graph(&self, graph: &str) -> Result<Vec<Quad>, PipelineError> {
         Ok(self.snapshot.graph(graph)?)
+    }
+    fn public_objects(&self, graph: &str, predicate: &str) -> Result<Vec<Term>, PipelineError> {
+        Ok(self.snapshot.objects(graph, predicate)?)
     }
     fn private_graph(&self, _graph: &str) -> Result<Vec<Quad>, PipelineError> {
         Err(PipelineError::PrivateRefused)

@@ -52,6 +52,25 @@ pub fn selected_plans(
     }
 }
 
+/// The public maDMP document a record's graph keeps (`dmpg:madmpDocument`),
+/// read without the graph's other quads.
+fn stored_public_document(
+    catalog: &dyn Catalog,
+    graph: &str,
+) -> Result<Option<Result<serde_json::Value, dmpgraph_rdf::MappingError>>, PipelineError> {
+    Ok(catalog
+        .public_objects(graph, dmpgraph_rdf::MADMP_DOCUMENT)?
+        .into_iter()
+        .find_map(|o| match o {
+            oxigraph::model::Term::Literal(l) => {
+                Some(serde_json::from_str(l.value()).map_err(|e| {
+                    dmpgraph_rdf::MappingError::new(format!("stored maDMP document: {e}"))
+                }))
+            }
+            _ => None,
+        }))
+}
+
 /// One stored plan as a maDMP document of `version`, with the export's notes.
 pub fn madmp_document_of(
     catalog: &dyn Catalog,
@@ -60,7 +79,6 @@ pub fn madmp_document_of(
     include_private: bool,
     config: &CatalogConfig,
 ) -> Result<dmpgraph_madmp::Export, PipelineError> {
-    let public = catalog.public_graph(&entry.graph)?;
     let private = if include_private {
         catalog.private_graph(&entry.graph)?
     } else {
@@ -75,7 +93,12 @@ pub fn madmp_document_of(
         // public part (what the privacy rules of mappings/rdf.toml leave:
         // no e-mail address, no person not to be published, no extension
         // key not listed as public) publicly.
-        let mut value = match madmp_document(&private).or_else(|| madmp_document(&public)) {
+        // The public one is read alone, through the graph–predicate index.
+        let stored = match madmp_document(&private) {
+            Some(v) => Some(v),
+            None => stored_public_document(catalog, &entry.graph)?,
+        };
+        let mut value = match stored {
             Some(v) => v.map_err(mapping_err)?,
             None => {
                 return Err(mapping_err(dmpgraph_rdf::MappingError::new(
@@ -109,7 +132,7 @@ pub fn madmp_document_of(
             record: entry.key.to_string(),
             graph: entry.graph.clone(),
         })?;
-        let mut quads = public;
+        let mut quads = catalog.public_graph(&entry.graph)?;
         quads.extend(private);
         let dmp = graphs_to_dmp(&quads, &base).map_err(mapping_err)?;
         let options = AmedExportOptions {

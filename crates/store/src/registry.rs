@@ -441,6 +441,23 @@ impl RegistryReader {
         Ok(out)
     }
 
+    /// Every entry of one kind (tombstones too), in key order, read as a
+    /// range of the key table: the other kinds' entries are not read.
+    pub fn of_kind(&self, kind: RecordKind) -> Result<Vec<RecordEntry>, StoreError> {
+        let table = self.tx.open_table(ENTRIES).map_err(|e| self.err(e))?;
+        // Keys are `kind:id`; `;` follows `:`.
+        let (from, to) = (format!("{}:", kind.as_str()), format!("{};", kind.as_str()));
+        let mut out = Vec::new();
+        for item in table
+            .range(from.as_str()..to.as_str())
+            .map_err(|e| self.err(e))?
+        {
+            let (_, v) = item.map_err(|e| self.err(e))?;
+            out.push(self.entry_of(v.value())?);
+        }
+        Ok(out)
+    }
+
     /// The entries whose id (of any kind) is `id`.
     pub fn find_id(&self, id: &str) -> Result<Vec<RecordEntry>, StoreError> {
         let mut out = Vec::new();
@@ -1320,6 +1337,36 @@ mod tests {
 
     fn entry(id: &str, ds: i64, sets: &[&str]) -> RecordEntry {
         super::testing::entry(id, from_seconds(ds), sets)
+    }
+
+    #[test]
+    fn entries_of_one_kind_are_read_as_a_range() {
+        let dir = tempfile::tempdir().unwrap();
+        let reg = RawRegistry::open(&dir.path().join("r.redb")).unwrap();
+        let mut all = Vec::new();
+        for (kind, id) in [
+            (RecordKind::Deposit, "doi:10.1/a"),
+            (RecordKind::Dmp, "b"),
+            (RecordKind::Dmp, "a:colon"),
+            (RecordKind::Link, "x"),
+            (RecordKind::Catalog, "catalog"),
+        ] {
+            let mut e = entry(id, 1_000, &["s"]);
+            e.key = RecordKey::new(kind, id);
+            all.push(e);
+        }
+        reg.append(all).unwrap();
+        let read = reg.read().unwrap();
+        let ids = |k| -> Vec<String> {
+            read.of_kind(k)
+                .unwrap()
+                .into_iter()
+                .map(|e| e.key.id)
+                .collect()
+        };
+        assert_eq!(ids(RecordKind::Dmp), ["a:colon", "b"]);
+        assert_eq!(ids(RecordKind::Deposit), ["doi:10.1/a"]);
+        assert!(ids(RecordKind::Vocabulary).is_empty());
     }
 
     #[test]

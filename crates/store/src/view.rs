@@ -43,6 +43,21 @@ impl PublicSnapshot<'_> {
             })
     }
 
+    /// The objects of `predicate` in a named graph, as of the snapshot
+    /// (through the graph–predicate index).
+    pub fn objects(&self, graph: &str, predicate: &str) -> Result<Vec<Term>, StoreError> {
+        let g = NamedNodeRef::new_unchecked(graph);
+        let p = NamedNodeRef::new_unchecked(predicate);
+        self.graphs
+            .quads_for_pattern(None, Some(p), None, Some(GraphNameRef::NamedNode(g)))
+            .map(|q| q.map(|q| q.object))
+            .collect::<Result<Vec<_>, StorageError>>()
+            .map_err(|source| StoreError::Oxigraph {
+                dir: self.dir.to_path_buf(),
+                source,
+            })
+    }
+
     /// A live record's entry and public quads; a tombstone's entry alone.
     pub fn record(&self, key: &RecordKey) -> Result<Option<(RecordEntry, Vec<Quad>)>, StoreError> {
         match self.registry.get(key)? {
