@@ -159,6 +159,35 @@ struct ApiState {
     public: PublicView,
     writes: Arc<Writes>,
     config: Arc<ApiConfig>,
+    plans: Arc<PlanCache>,
+}
+
+/// The live plans' registry entries as of one change-log position: the
+/// list reads them once per change of the store, not once per request
+/// (30,000 entries decoded cost more than the page itself).
+#[derive(Default)]
+struct PlanCache(std::sync::Mutex<Option<(u64, Arc<Vec<dmpgraph_store::RecordEntry>>)>>);
+
+impl PlanCache {
+    /// The live plans as `reading` (of a snapshot at change `seq`) sees them.
+    fn at(
+        &self,
+        seq: u64,
+        reading: &Reading<'_>,
+    ) -> Result<Arc<Vec<dmpgraph_store::RecordEntry>>, ApiError> {
+        if let Some((at, plans)) = self.0.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            if *at == seq {
+                return Ok(plans.clone());
+            }
+        }
+        let plans = Arc::new(reading.plans()?);
+        let mut cached = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        // A newer reading wins; an older one does not replace it.
+        if cached.as_ref().is_none_or(|(at, _)| *at <= seq) {
+            *cached = Some((seq, plans.clone()));
+        }
+        Ok(plans)
+    }
 }
 
 /// The API's routes, to merge into the server's: reads of `public`,
@@ -169,6 +198,7 @@ pub fn router(public: PublicView, writes: Writes, config: ApiConfig) -> Router {
         public,
         writes: Arc::new(writes),
         config: Arc::new(config),
+        plans: Arc::default(),
     };
     Router::new()
         .route(&prefix, get(list_plans).post(write::create_plan))
@@ -379,8 +409,8 @@ fn list_page(
         before.is_none_or(|b| t <= b) && after.is_none_or(|a| t > a)
     };
     // The registry's filters first; the document's on what is left.
-    struct Candidate {
-        entry: dmpgraph_store::RecordEntry,
+    struct Candidate<'e> {
+        entry: &'e dmpgraph_store::RecordEntry,
         /// Its last change, read when a filter or the sort needs it.
         modified: Option<chrono::DateTime<chrono::Utc>>,
         /// Its 1.3 document, read when a filter or the sort needs it.
@@ -391,12 +421,13 @@ fn list_page(
     let needs_modified =
         q.modified != (None, None) || q.sort.iter().any(|(k, _)| *k == list::SortKey::Modified);
     let mut candidates = Vec::new();
-    for entry in reading.plans()? {
+    let plans = state.plans.at(snapshot.registry.last_seq()?, &reading)?;
+    for entry in plans.iter() {
         if !in_range(entry.created, &q.created) {
             continue;
         }
         let modified = if needs_modified {
-            let (_, m) = reading.validators(&entry, representation)?;
+            let (_, m) = reading.validators(entry, representation)?;
             if !in_range(m, &q.modified) {
                 continue;
             }
@@ -412,7 +443,7 @@ fn list_page(
         };
         if q.needs_documents() {
             // Filters and sort keys read the 1.3 document.
-            let body = reading.serve(&c.entry, Representation::STANDARD)?.body;
+            let body = reading.serve(c.entry, Representation::STANDARD)?.body;
             if !list::passes(&q.document, &body) {
                 continue;
             }
@@ -453,7 +484,7 @@ fn list_page(
         // The 1.3 document read for the filters is the page's, in 1.3.
         let body = match c.body {
             Some(b) if representation.version == Representation::STANDARD.version => b,
-            _ => reading.serve(&c.entry, representation)?.body,
+            _ => reading.serve(c.entry, representation)?.body,
         };
         items.push(body);
     }
