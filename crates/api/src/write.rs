@@ -239,6 +239,24 @@ fn workbook_plan(entry: &RecordEntry) -> ApiError {
     ))
 }
 
+/// The stored maDMP plan `id` that a PUT or DELETE changes (404 when
+/// there is none, 403 for an AMED workbook's), and the request's
+/// preconditions on it.
+fn writable(
+    reading: &Reading<'_>,
+    id: &str,
+    headers: &HeaderMap,
+) -> Result<(RecordEntry, Preconditions), ApiError> {
+    let entry = reading
+        .plan_entry(id)?
+        .ok_or_else(|| ApiError::not_found(id))?;
+    if entry.format != SourceFormat::Madmp {
+        return Err(workbook_plan(&entry));
+    }
+    let preconditions = preconditions(reading, &entry, headers)?;
+    Ok((entry, preconditions))
+}
+
 /// A maDMP document read for a write by `client`.
 fn reading_of(body: Sent, client: &str) -> Result<MadmpReading, ApiError> {
     let file = format!("{API_SOURCE} ({client})");
@@ -279,6 +297,28 @@ fn answer(
     Ok(r)
 }
 
+/// The record write of `madmp` for `client`, `first` checked before the
+/// write's own conditions.
+fn record_write(
+    state: &ApiState,
+    madmp: &MadmpReading,
+    base: &dmpgraph_rdf::Base,
+    client: &str,
+    first: Condition,
+) -> Result<dmpgraph_store::RecordWrite, ApiError> {
+    let mut write = madmp_write_for(
+        madmp,
+        Context {
+            base,
+            config: &state.config.catalog,
+        },
+        Some(client),
+    )
+    .map_err(ApiError::invalid)?;
+    write.conditions.insert(0, first);
+    Ok(write)
+}
+
 fn warnings_of(reading: &MadmpReading) -> Vec<String> {
     reading.problems.iter().map(|p| p.message.clone()).collect()
 }
@@ -317,16 +357,7 @@ pub(crate) async fn create_plan(
         if let Some(e) = reading.plan_entry(&id)? {
             return Err(ApiError::exists(&e.key.id, &path_of(&e.key.id)));
         }
-        let mut write = madmp_write_for(
-            &madmp,
-            Context {
-                base: &base,
-                config: &state.config.catalog,
-            },
-            Some(&client),
-        )
-        .map_err(ApiError::invalid)?;
-        write.conditions.insert(0, Condition::MustNotExist);
+        let write = record_write(&state, &madmp, &base, &client, Condition::MustNotExist)?;
         drop(reading);
         drop(snapshot);
         let outcome = submit(writes(&state), Change::Put(write))?;
@@ -357,13 +388,7 @@ pub(crate) async fn put_plan(
     blocking(move || {
         let snapshot = state.public.snapshot()?;
         let reading = Reading::new(&snapshot, &state.public, &state.config.catalog);
-        let entry = reading
-            .plan_entry(&id)?
-            .ok_or_else(|| ApiError::not_found(&id))?;
-        if entry.format != SourceFormat::Madmp {
-            return Err(workbook_plan(&entry));
-        }
-        let preconditions = preconditions(&reading, &entry, &headers)?;
+        let (entry, preconditions) = writable(&reading, &id, &headers)?;
         // The server sets `modified` (when the document has a `dmp` object
         // to set it in: the schema's error is said otherwise).
         if let Some(dmp) = body.value.get_mut("dmp").and_then(Value::as_object_mut) {
@@ -381,16 +406,7 @@ pub(crate) async fn put_plan(
             )));
         }
         let base = reading.base()?;
-        let mut write = madmp_write_for(
-            &madmp,
-            Context {
-                base: &base,
-                config: &state.config.catalog,
-            },
-            Some(&client),
-        )
-        .map_err(ApiError::invalid)?;
-        write.conditions.insert(0, Condition::MustExist);
+        let mut write = record_write(&state, &madmp, &base, &client, Condition::MustExist)?;
         write.conditions.extend(preconditions.conditions);
         let mut warnings = warnings_of(&madmp);
         warnings.extend(preconditions.ignored);
@@ -419,13 +435,7 @@ pub(crate) async fn delete_plan(
     blocking(move || {
         let snapshot = state.public.snapshot()?;
         let reading = Reading::new(&snapshot, &state.public, &state.config.catalog);
-        let entry = reading
-            .plan_entry(&id)?
-            .ok_or_else(|| ApiError::not_found(&id))?;
-        if entry.format != SourceFormat::Madmp {
-            return Err(workbook_plan(&entry));
-        }
-        let preconditions = preconditions(&reading, &entry, &headers)?;
+        let (entry, preconditions) = writable(&reading, &id, &headers)?;
         let mut conditions = vec![Condition::SameFormat(SourceFormat::Madmp)];
         conditions.extend(preconditions.conditions);
         let key = entry.key.clone();

@@ -93,15 +93,8 @@ fn agent() -> ureq::Agent {
 type Request<'a> = &'a (dyn Fn(&ureq::Agent, u64) -> Result<(u16, String), String> + Sync);
 
 fn read(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Result<(u16, String), String> {
-    let mut r = r.map_err(|e| e.to_string())?;
-    let status = r.status().as_u16();
-    let body = r
-        .body_mut()
-        .with_config()
-        .limit(u64::MAX)
-        .read_to_string()
-        .map_err(|e| e.to_string())?;
-    Ok((status, body))
+    common::status_and_body(r)
+        .map(|(status, body)| (status, String::from_utf8_lossy(&body).into_owned()))
 }
 
 struct Figures {

@@ -14,19 +14,7 @@ use std::collections::BTreeSet;
 const V13: &str = "application/vnd.org.rd-alliance.dmp-common.v1.3+json";
 const V12: &str = "application/vnd.org.rd-alliance.dmp-common.v1.2+json";
 
-fn body(r: &Reply) -> Value {
-    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body))
-}
-
-fn error_code(r: &Reply) -> String {
-    assert_eq!(r.content_type, "application/json", "{}", r.body);
-    let b = body(r);
-    assert!(
-        b["error_message"].as_str().is_some_and(|m| !m.is_empty()),
-        "{b}"
-    );
-    b["error_code"].as_str().unwrap_or_default().to_string()
-}
+use common::http::{api_error_code as error_code, json_body as body};
 
 /// Every item of the list, page by page (`count` a page).
 fn every_page(server: &Server, query: &str, count: usize) -> (Vec<Value>, u64) {

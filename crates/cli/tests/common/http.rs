@@ -155,3 +155,20 @@ pub fn post(server: &Server, path: &str, content_type: &str, body: &str, accept:
             .send(body),
     )
 }
+
+/// A reply's body as JSON (panics, showing it, when it is not).
+pub fn json_body(r: &Reply) -> serde_json::Value {
+    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {} {}", r.status, r.body))
+}
+
+/// The `error_code` of a maDMP API error reply, after checking that it is
+/// JSON with a message.
+pub fn api_error_code(r: &Reply) -> String {
+    assert_eq!(r.content_type, "application/json", "{}", r.body);
+    let b = json_body(r);
+    assert!(
+        b["error_message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{b}"
+    );
+    b["error_code"].as_str().unwrap_or_default().to_string()
+}
