@@ -101,6 +101,11 @@ fn digest(token: &str) -> [u8; 32] {
 
 /// Reads the token file at `path` (none: no tokens).
 pub fn read_file(path: &Path) -> Result<Vec<TokenEntry>, TokenError> {
+    Ok(read_checked(path)?.into_iter().map(|(t, _)| t).collect())
+}
+
+/// The token file's entries with their digests, each checked.
+fn read_checked(path: &Path) -> Result<Vec<(TokenEntry, [u8; 32])>, TokenError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -115,10 +120,14 @@ pub fn read_file(path: &Path) -> Result<Vec<TokenEntry>, TokenError> {
         path: path.to_path_buf(),
         source,
     })?;
-    for t in &file.token {
-        check(t, &path.display().to_string())?;
-    }
-    Ok(file.token)
+    let place = path.display().to_string();
+    file.token
+        .into_iter()
+        .map(|t| {
+            let digest = check(&t, &place)?;
+            Ok((t, digest))
+        })
+        .collect()
 }
 
 fn write_file(path: &Path, tokens: &[TokenEntry]) -> Result<(), TokenError> {
@@ -238,15 +247,6 @@ impl Tokens {
         Ok(tokens)
     }
 
-    /// No tokens at all.
-    pub fn none() -> Tokens {
-        Tokens {
-            configured: Vec::new(),
-            file: None,
-            read: Mutex::new((None, Vec::new())),
-        }
-    }
-
     /// The token file's tokens, read again when it changed.
     fn current(&self) -> Result<Known, TokenError> {
         let Some(path) = &self.file else {
@@ -255,11 +255,10 @@ impl Tokens {
         let now = stamp(path);
         let mut read = self.read.lock().unwrap_or_else(|p| p.into_inner());
         if read.0 != now || now.is_none() && !read.1.is_empty() {
-            let entries = read_file(path)?;
-            read.1 = entries
-                .iter()
-                .map(|t| Ok((t.name.clone(), check(t, &path.display().to_string())?)))
-                .collect::<Result<_, TokenError>>()?;
+            read.1 = read_checked(path)?
+                .into_iter()
+                .map(|(t, digest)| (t.name, digest))
+                .collect();
             read.0 = now;
         }
         Ok(read.1.clone())

@@ -280,17 +280,14 @@ async fn blocking<T: Send + 'static>(
         .map_err(ApiError::internal)?
 }
 
-/// Whether `If-None-Match` names the entity tag (or is `*`).
-fn none_match(headers: &HeaderMap, etag: &str) -> bool {
-    precondition(headers, header::IF_NONE_MATCH)
-        .ok()
-        .flatten()
-        .is_some_and(|v| {
-            v.split(',').any(|t| {
-                let t = t.trim();
-                t == "*" || t.trim_start_matches("W/") == etag
-            })
-        })
+/// Whether an entity-tag list (`If-Match`, `If-None-Match`, checked by
+/// [`precondition`]) is `*` or names `etag`: by RFC 9110's weak
+/// comparison (`If-None-Match`: a `W/` tag counts) or its strong one
+/// (`If-Match`: a weak tag never matches).
+pub(crate) fn names_tag(list: &str, etag: &str, weak: bool) -> bool {
+    list.split(',')
+        .map(str::trim)
+        .any(|t| t == "*" || t == etag || (weak && t.strip_prefix("W/") == Some(etag)))
 }
 
 fn http_date(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -348,8 +345,7 @@ async fn get_plan(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let representation = negotiate::choose(header_text(&headers, header::ACCEPT))?;
-    precondition(&headers, header::IF_NONE_MATCH)?;
-    let if_none = headers.clone();
+    let if_none = precondition(&headers, header::IF_NONE_MATCH)?.map(str::to_owned);
     let served = blocking(move || {
         let snapshot = state.public.snapshot()?;
         let reading = Reading::new(&snapshot, &state.public, &state.config.catalog);
@@ -357,7 +353,10 @@ async fn get_plan(
             .plan_entry(&id)?
             .ok_or_else(|| ApiError::not_found(&id))?;
         let validators = reading.validators(&entry, representation)?;
-        if none_match(&if_none, &validators.0) {
+        if if_none
+            .as_deref()
+            .is_some_and(|list| names_tag(list, &validators.0, true))
+        {
             return Ok(Err(validators.0));
         }
         let served = reading.serve(&entry, representation)?;

@@ -63,8 +63,9 @@ async fn body_bytes(headers: &HeaderMap, body: Body, limit: usize) -> Result<Byt
     let mut body = body;
     let mut kept = Vec::new();
     let mut seen: u64 = 0;
-    let over = |seen: u64| seen > limit as u64;
-    if declared.is_some_and(over) && declared.is_some_and(|n| n > DRAIN) {
+    // Over the limit by what it declares, or by what has come.
+    let over = |seen: u64| seen > limit as u64 || declared.is_some_and(|n| n > limit as u64);
+    if declared.is_some_and(|n| n > limit as u64 && n > DRAIN) {
         return Err(ApiError::too_large(limit));
     }
     while let Some(frame) = body.frame().await {
@@ -73,7 +74,7 @@ async fn body_bytes(headers: &HeaderMap, body: Body, limit: usize) -> Result<Byt
         })?;
         if let Ok(data) = frame.into_data() {
             seen += data.len() as u64;
-            if over(seen) || declared.is_some_and(over) {
+            if over(seen) {
                 kept = Vec::new();
                 if seen > DRAIN {
                     break;
@@ -83,7 +84,7 @@ async fn body_bytes(headers: &HeaderMap, body: Body, limit: usize) -> Result<Byt
             }
         }
     }
-    if over(seen) || declared.is_some_and(over) {
+    if over(seen) {
         return Err(ApiError::too_large(limit));
     }
     Ok(Bytes::from(kept))
@@ -195,12 +196,7 @@ fn preconditions(
     let (tag, modified) = reading.validators(entry, Representation::STANDARD)?;
     if let Some(given) = if_match {
         let (tag_12, _) = reading.validators(entry, Representation::V1_2)?;
-        // Strong comparison: a weak tag never matches.
-        let ok = given
-            .split(',')
-            .map(str::trim)
-            .any(|t| t == "*" || t == tag || t == tag_12);
-        if !ok {
+        if !crate::names_tag(given, &tag, false) && !crate::names_tag(given, &tag_12, false) {
             return Err(ApiError::stale(format!(
                 "If-Match: {given}: the DMP is now {tag} ({tag_12} as 1.2); read it again, apply your changes and resubmit"
             )));
@@ -323,10 +319,6 @@ fn warnings_of(reading: &MadmpReading) -> Vec<String> {
     reading.problems.iter().map(|p| p.message.clone()).collect()
 }
 
-fn writes(state: &ApiState) -> &Writes {
-    &state.writes
-}
-
 /// `POST {prefix}`: a new plan; 409 `dmp_already_exists` when its
 /// `dmp_id` is stored.
 pub(crate) async fn create_plan(
@@ -334,7 +326,7 @@ pub(crate) async fn create_plan(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let client = writes(&state).tokens.client(&headers)?;
+    let client = state.writes.tokens.client(&headers)?;
     let representation = negotiate::choose(header_text(&headers, header::ACCEPT))?;
     let body = read_body(&state, &headers, body).await?;
     blocking(move || {
@@ -360,7 +352,7 @@ pub(crate) async fn create_plan(
         let write = record_write(&state, &madmp, &base, &client, Condition::MustNotExist)?;
         drop(reading);
         drop(snapshot);
-        let outcome = submit(writes(&state), Change::Put(write))?;
+        let outcome = submit(&state.writes, Change::Put(write))?;
         match outcome {
             WriteOutcome::Created { .. } | WriteOutcome::Revived { .. } => {
                 tracing::info!(%id, %client, "maDMP API: created");
@@ -382,7 +374,7 @@ pub(crate) async fn put_plan(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let client = writes(&state).tokens.client(&headers)?;
+    let client = state.writes.tokens.client(&headers)?;
     let representation = negotiate::choose(header_text(&headers, header::ACCEPT))?;
     let mut body = read_body(&state, &headers, body).await?;
     blocking(move || {
@@ -413,7 +405,7 @@ pub(crate) async fn put_plan(
         let key = entry.key.id.clone();
         drop(reading);
         drop(snapshot);
-        match submit(writes(&state), Change::Put(write))? {
+        match submit(&state.writes, Change::Put(write))? {
             WriteOutcome::Updated { .. } | WriteOutcome::Unchanged => {
                 tracing::info!(id = %key, %client, "maDMP API: replaced");
                 answer(&state, &key, StatusCode::OK, representation, &warnings)
@@ -430,7 +422,7 @@ pub(crate) async fn delete_plan(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let client = writes(&state).tokens.client(&headers)?;
+    let client = state.writes.tokens.client(&headers)?;
     negotiate::choose(header_text(&headers, header::ACCEPT))?;
     blocking(move || {
         let snapshot = state.public.snapshot()?;
@@ -442,7 +434,7 @@ pub(crate) async fn delete_plan(
         drop(reading);
         drop(snapshot);
         match submit(
-            writes(&state),
+            &state.writes,
             Change::Delete(Delete {
                 key: key.clone(),
                 conditions,

@@ -44,6 +44,21 @@ pub trait Catalog {
             .map(|q| q.object)
             .collect())
     }
+    /// The text of the first literal of `predicate` in a public graph (a
+    /// record's kept JSON document), read through the graph–predicate index.
+    fn public_literal(
+        &self,
+        graph: &str,
+        predicate: &str,
+    ) -> Result<Option<String>, PipelineError> {
+        Ok(self
+            .public_objects(graph, predicate)?
+            .into_iter()
+            .find_map(|t| match t {
+                Term::Literal(l) => Some(l.value().to_string()),
+                _ => None,
+            }))
+    }
     /// A graph of the private store.
     fn private_graph(&self, graph: &str) -> Result<Vec<Quad>, PipelineError>;
     /// Counts, and (`verify`) the disagreements between registry and graphs.
@@ -294,9 +309,8 @@ pub fn resolve(catalog: &dyn Catalog, text: &str) -> Result<RecordEntry, Pipelin
         1 => Ok(found.remove(0)),
         0 => {
             let known: Vec<String> = catalog
-                .records()?
+                .records_of(dmpgraph_store::RecordKind::Dmp)?
                 .into_iter()
-                .filter(|e| e.kind() == dmpgraph_store::RecordKind::Dmp)
                 .take(10)
                 .map(|e| e.key.id)
                 .collect();

@@ -52,25 +52,6 @@ pub fn selected_plans(
     }
 }
 
-/// The public maDMP document a record's graph keeps (`dmpg:madmpDocument`),
-/// read without the graph's other quads.
-fn stored_public_document(
-    catalog: &dyn Catalog,
-    graph: &str,
-) -> Result<Option<Result<serde_json::Value, dmpgraph_rdf::MappingError>>, PipelineError> {
-    Ok(catalog
-        .public_objects(graph, dmpgraph_rdf::MADMP_DOCUMENT)?
-        .into_iter()
-        .find_map(|o| match o {
-            oxigraph::model::Term::Literal(l) => {
-                Some(serde_json::from_str(l.value()).map_err(|e| {
-                    dmpgraph_rdf::MappingError::new(format!("stored maDMP document: {e}"))
-                }))
-            }
-            _ => None,
-        }))
-}
-
 /// One stored plan as a maDMP document of `version`, with the export's notes.
 pub fn madmp_document_of(
     catalog: &dyn Catalog,
@@ -96,7 +77,13 @@ pub fn madmp_document_of(
         // The public one is read alone, through the graph–predicate index.
         let stored = match madmp_document(&private) {
             Some(v) => Some(v),
-            None => stored_public_document(catalog, &entry.graph)?,
+            None => catalog
+                .public_literal(&entry.graph, dmpgraph_rdf::MADMP_DOCUMENT)?
+                .map(|json| {
+                    serde_json::from_str(&json).map_err(|e| {
+                        dmpgraph_rdf::MappingError::new(format!("stored maDMP document: {e}"))
+                    })
+                }),
         };
         let mut value = match stored {
             Some(v) => v.map_err(mapping_err)?,

@@ -454,33 +454,13 @@ fn load_deposits(
     Ok(out)
 }
 
-/// The text of the first literal of `predicate` in a public graph (a
-/// record's kept JSON document), read through the graph–predicate index.
-fn document_literal(
-    catalog: &dyn Catalog,
-    graph: &str,
-    predicate: &str,
-) -> Result<Option<String>, PipelineError> {
-    Ok(catalog
-        .public_objects(graph, predicate)?
-        .into_iter()
-        .find_map(|t| match t {
-            oxigraph::model::Term::Literal(l) => Some(l.value().to_string()),
-            _ => None,
-        }))
-}
-
 /// A deposit record's kept document; `Err` with the reason when it holds
 /// none or it cannot be read.
 fn stored_deposit(
     catalog: &dyn Catalog,
     entry: &RecordEntry,
 ) -> Result<Result<Deposit, String>, PipelineError> {
-    let doc = document_literal(
-        catalog,
-        &entry.graph,
-        dmpgraph_rdf::deposit::DEPOSIT_DOCUMENT,
-    )?;
+    let doc = catalog.public_literal(&entry.graph, dmpgraph_rdf::deposit::DEPOSIT_DOCUMENT)?;
     Ok(match doc {
         Some(json) => serde_json::from_str(&json).map_err(|e| e.to_string()),
         None => Err("harvested before deposits kept their document; harvest it again".into()),
@@ -564,10 +544,9 @@ fn kept_document(
     let Some(f) = index.facts.get(plan) else {
         return Ok(None);
     };
-    Ok(
-        document_literal(catalog, &f.graph, dmpgraph_rdf::link::REPORT_DOCUMENT)?
-            .and_then(|json| serde_json::from_str::<ReportDocument>(&json).ok()),
-    )
+    Ok(catalog
+        .public_literal(&f.graph, dmpgraph_rdf::link::REPORT_DOCUMENT)?
+        .and_then(|json| serde_json::from_str::<ReportDocument>(&json).ok()))
 }
 
 /// The version of the report document a facts record keeps (a change of
