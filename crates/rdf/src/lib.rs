@@ -20,6 +20,7 @@
 //! ```
 
 pub mod deposit;
+mod derive;
 pub mod link;
 mod madmp;
 mod mapping;
@@ -571,6 +572,8 @@ impl Mapping {
             }
         }
         self.add_context(dmp, ctx, &node, &mut public);
+        let derived = derive::derived_facts(&GraphName::NamedNode(graph.clone()), &public.quads);
+        public.quads.extend(derived);
         RecordGraphs {
             graph,
             public: public.quads,

@@ -233,6 +233,8 @@ impl crate::Mapping {
         crate::record_provenance(record.as_str(), &dmp, ctx.source, ctx.client, |s, p, o| {
             public.push(Quad::new(s.clone(), p, o, graph.clone()))
         });
+        let derived = crate::derive::derived_facts(&graph, &public);
+        public.extend(derived);
         dedup(&mut public);
         dedup(&mut private);
         Ok(RecordGraphs {

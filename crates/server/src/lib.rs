@@ -20,6 +20,7 @@ mod formats;
 mod gsp;
 mod limits;
 mod oai;
+mod order;
 mod pages;
 pub mod query;
 mod sparql;

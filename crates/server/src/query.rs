@@ -243,10 +243,14 @@ pub fn evaluate(
         | spargebra::Query::Describe { dataset, .. }
         | spargebra::Query::Ask { dataset, .. } => dataset.is_some(),
     };
+    let mut algebra = query.query;
+    // Sorted here, each term decoded once (oxigraph decodes both keys of
+    // every comparison).
+    let order = crate::order::detach(&mut algebra);
     let mut prepared = SparqlEvaluator::new()
         .with_default_service_handler(RefuseService)
         .with_cancellation_token(limits.cancel.clone())
-        .for_query(query.query);
+        .for_query(algebra);
     if !dataset.is_empty() {
         // The protocol's parameters override FROM / FROM NAMED.
         let spec = prepared.dataset_mut();
@@ -270,13 +274,14 @@ pub fn evaluate(
         prepared.dataset_mut().set_default_graph_as_union();
     }
     let results = run(prepared).map_err(|e| evaluation_error(e, limits.timeout))?;
-    write_results(results, format, limits)
+    write_results(results, format, limits, order.as_ref())
 }
 
 fn write_results(
     results: QueryResults<'_>,
     format: OutputFormat,
     limits: &RunLimits,
+    order: Option<&crate::order::Order>,
 ) -> Result<Vec<u8>, QueryError> {
     let err = |e| evaluation_error(e, limits.timeout);
     match (results, format) {
@@ -287,11 +292,21 @@ fn write_results(
         (QueryResults::Solutions(solutions), OutputFormat::Results(f)) => {
             let mut out = QueryResultsSerializer::from_format(f)
                 .serialize_solutions_to_writer(Vec::new(), solutions.variables().to_vec())?;
-            for (i, solution) in solutions.enumerate() {
+            let mut rows = solutions.enumerate().map(|(i, solution)| {
                 if i >= limits.max_rows {
                     return Err(QueryError::TooLarge(limits.max_rows));
                 }
-                out.serialize(&solution.map_err(err)?)?;
+                solution.map_err(err)
+            });
+            match order {
+                None => rows.try_for_each(|row| Ok::<_, QueryError>(out.serialize(&row?)?))?,
+                Some(order) => {
+                    let mut sorted = rows.collect::<Result<Vec<_>, _>>()?;
+                    order.sort(&mut sorted);
+                    for row in &sorted {
+                        out.serialize(row)?;
+                    }
+                }
             }
             Ok(out.finish()?)
         }
