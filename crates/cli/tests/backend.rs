@@ -321,6 +321,31 @@ fn exercise(mut engine: EngineProcess) {
         "{kind:?}: a revived record is not in the engine"
     );
 
+    // default-graph-uri reaches the engine: one record's graph as the
+    // default graph.
+    let count = |path: &str, query: &str| {
+        let r = post(
+            &server,
+            path,
+            "application/sparql-query",
+            query,
+            "text/tab-separated-values",
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.body
+    };
+    let in_graph = count(
+        "/sparql",
+        &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"),
+    );
+    let as_default = count(
+        &format!("/sparql?default-graph-uri={}", enc(&graph)),
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    );
+    let union = count("/sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }");
+    assert_eq!(in_graph, as_default);
+    assert_ne!(in_graph, union);
+
     // The engine killed mid-run: /sparql says so (502, naming it), the
     // position stays behind, and the engine catches up once it is back.
     engine.kill();
@@ -365,9 +390,19 @@ fn exercise(mut engine: EngineProcess) {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let (last, seq, _) = position(store.path());
     assert!(seq < Some(last));
-    let _server = serve(store.path(), &engine, work.path());
+    let mut args = engine.serve_args(work.path());
+    args.extend(["--max-rows".to_string(), "3".to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let server = Server::start(store.path(), &args);
     caught_up(store.path());
     assert!(!has_graph(&engine, &graph));
+    // The row limit is dmpgraph's, whatever the engine answers.
+    let big = through_sparql(
+        &server,
+        "SELECT * WHERE { ?s ?p ?o }",
+        "application/sparql-results+json",
+    );
+    assert_eq!(big.status, 422, "{}", big.body);
 }
 
 /// SPARQL JSON writes non-ASCII as `\uXXXX` (Virtuoso does): the dump is

@@ -15,6 +15,8 @@ use std::time::Duration;
 
 /// Changes read from the log per round (each round ends with a position).
 const CHANGES_PER_ROUND: usize = 2_000;
+/// Records read from one snapshot and sent before the next are read.
+const RECORDS_PER_BATCH: usize = 250;
 /// Triples per `INSERT DATA` for Virtuoso, which compiles each into SQL
 /// and refuses very long ones (SP031, "exceeded 10000 lines").
 const VIRTUOSO_TRIPLES_PER_INSERT: usize = 400;
@@ -237,14 +239,16 @@ impl Replicator {
         if position.seq >= last && !initial {
             return Ok((position, false));
         }
-        let (ops, upto) = if initial {
+        let (keys, upto) = if initial {
             // Everything, tombstones too (their graphs may be in an engine
             // that was fed before its position was lost).
-            let mut ops = Vec::new();
-            for e in snapshot.registry.all()? {
-                ops.push(op_of(&snapshot, e.is_deleted(), e.graph)?);
-            }
-            (ops, last)
+            let keys: Vec<RecordKey> = snapshot
+                .registry
+                .all()?
+                .into_iter()
+                .map(|e| e.key)
+                .collect();
+            (keys, last)
         } else {
             let changes = snapshot
                 .registry
@@ -254,37 +258,34 @@ impl Replicator {
             } else {
                 changes.last().map_or(last, |c| c.seq)
             };
-            // The last change of each record counts; its state is read
-            // from the snapshot (perhaps newer still: sending it is right).
+            // The last change of each record counts.
             let mut latest: HashMap<RecordKey, u64> = HashMap::new();
             for c in changes {
                 latest.insert(c.key, c.seq);
             }
             let mut keys: Vec<(u64, RecordKey)> = latest.into_iter().map(|(k, s)| (s, k)).collect();
             keys.sort();
-            let mut ops = Vec::new();
-            for (_, key) in keys {
-                match snapshot.registry.get(&key)? {
-                    Some(e) => ops.push(op_of(&snapshot, e.is_deleted(), e.graph)?),
-                    None => {
-                        tracing::warn!(record = %key, "a change names a record the registry lacks")
-                    }
-                }
-            }
-            (ops, upto)
+            (keys.into_iter().map(|(_, k)| k).collect(), upto)
         };
         drop(snapshot);
         let bulk = initial
             && self.engine.flavour() == Flavour::Oxigraph
             && self.engine.config().store_url.is_some();
-        let (replaced, dropped) = (
-            ops.iter().filter(|o| matches!(o, Op::Replace(..))).count(),
-            ops.iter().filter(|o| matches!(o, Op::Drop(_))).count(),
-        );
-        if bulk {
-            self.send_bulk(ops)?;
-        } else {
-            self.send_updates(ops)?;
+        let (mut replaced, mut dropped) = (0, 0);
+        // A batch of records is read from one snapshot, and sent before
+        // the next is read: memory holds one batch's graphs. A record's
+        // state may be newer than the change that named it: sending it is
+        // right, and the newer change is sent again later (each replaces
+        // a whole graph).
+        for batch in keys.chunks(RECORDS_PER_BATCH) {
+            let ops = self.read_batch(batch)?;
+            replaced += ops.iter().filter(|o| matches!(o, Op::Replace(..))).count();
+            dropped += ops.iter().filter(|o| matches!(o, Op::Drop(_))).count();
+            if bulk {
+                self.send_bulk(ops)?;
+            } else {
+                self.send_updates(ops)?;
+            }
         }
         tracing::info!(engine = %self.engine.name(), from = position.seq, to = upto, replaced, dropped,
             bulk, "replicated");
@@ -294,6 +295,19 @@ impl Replicator {
         position.failing_since = None;
         write_position(self.view.dir(), &position)?;
         Ok((position, upto < last))
+    }
+
+    /// What each record of `keys` is now, from one snapshot.
+    fn read_batch(&self, keys: &[RecordKey]) -> Result<Vec<Op>, ReplicaError> {
+        let snapshot = self.view.snapshot()?;
+        let mut ops = Vec::with_capacity(keys.len());
+        for key in keys {
+            match snapshot.registry.get(key)? {
+                Some(e) => ops.push(op_of(&snapshot, e.is_deleted(), e.graph)?),
+                None => tracing::warn!(record = %key, "a change names a record the registry lacks"),
+            }
+        }
+        Ok(ops)
     }
 
     /// Update requests of several records each, at most
