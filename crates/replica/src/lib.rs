@@ -7,9 +7,9 @@
 //! no path to the private store. What it sends can only come from there.
 //!
 //! **How.** The registry is a change log. Each round takes the changes
-//! after the engine's position, keeps the last one per record, reads every
-//! such record's public graph from one snapshot and sends several records
-//! per update request (bounded in bytes): a live record as `DROP SILENT
+//! after the engine's position, keeps the last one per record, reads those
+//! records' public graphs in batches, each from one snapshot, and sends
+//! several records per update request (bounded in bytes): a live record as `DROP SILENT
 //! GRAPH <g> ; INSERT DATA { GRAPH <g> { … } }` in the same request, a
 //! deleted one as `DROP SILENT GRAPH <g>`. Then the position (the last
 //! change sent, when, to which engine) is written atomically to
