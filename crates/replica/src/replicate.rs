@@ -4,7 +4,7 @@ use crate::config::Flavour;
 use crate::engine::Engine;
 use crate::{EngineConfig, ReplicaError};
 use chrono::{DateTime, Utc};
-use dmpgraph_store::{PublicSnapshot, PublicView, RecordKey};
+use dmpgraph_store::{ChangeOp, PublicSnapshot, PublicView, RecordKey};
 use oxigraph::model::{Quad, Term};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -258,10 +258,13 @@ impl Replicator {
             } else {
                 changes.last().map_or(last, |c| c.seq)
             };
-            // The last change of each record counts.
+            // The last change of each record counts; a change of private
+            // values only leaves the public graph, and the engine, as it was.
             let mut latest: HashMap<RecordKey, u64> = HashMap::new();
             for c in changes {
-                latest.insert(c.key, c.seq);
+                if c.public_changed || c.op != ChangeOp::Updated {
+                    latest.insert(c.key, c.seq);
+                }
             }
             let mut keys: Vec<(u64, RecordKey)> = latest.into_iter().map(|(k, s)| (s, k)).collect();
             keys.sort();
