@@ -443,3 +443,41 @@ fn virtuoso_as_the_backend() {
     }
     exercise(EngineProcess::virtuoso());
 }
+
+#[test]
+fn an_engine_that_does_not_answer_gives_504_naming_it() {
+    // A listener that takes connections and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let store = ingested_examples();
+    let url = format!("http://127.0.0.1:{port}");
+    let server = Server::start(
+        store.path(),
+        &[
+            "--backend-url",
+            &url,
+            "--backend-flavour",
+            "oxigraph",
+            "--query-timeout",
+            "1",
+        ],
+    );
+    let t = Instant::now();
+    let r = through_sparql(
+        &server,
+        "ASK { ?s ?p ?o }",
+        "application/sparql-results+json",
+    );
+    assert_eq!(r.status, 504, "{}", r.body);
+    assert!(r.body.contains("'backend'"), "{}", r.body);
+    assert!(t.elapsed() < Duration::from_secs(10));
+    // Nothing was replicated, and stats says so.
+    let (last, seq, _) = position(store.path());
+    assert!(last > 0 && seq.unwrap_or(0) == 0, "{last} {seq:?}");
+}
