@@ -127,6 +127,24 @@ pub enum Command {
         id: String,
     },
     /// Count the stored records and quads.
+    /// Bring the engines of `[backend]` and `[replicas.NAME]` up to date
+    /// with the store's change log (what `dmpgraph serve` does as it runs),
+    /// then follow it (or stop, with --once).
+    ///
+    /// Only the public store is sent. Each engine's position (the last
+    /// change it has) is kept in DIR/public/replicas/NAME.json. Exit
+    /// status: 1 when an engine could not be brought up to date (--once).
+    Replicate {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[command(flatten)]
+        backend: BackendArgs,
+        /// Catch up once, then stop.
+        #[arg(long)]
+        once: bool,
+    },
     Stats {
         #[command(flatten)]
         store: StoreArgs,
@@ -250,12 +268,35 @@ pub enum Command {
         api_prefix: String,
         #[command(flatten)]
         config: ConfigArgs,
+        #[command(flatten)]
+        backend: BackendArgs,
         /// The day embargoes are decided on: a dataset whose planned
         /// publication date has come opens, with a new OAI-PMH datestamp.
         /// Default: today in Japan (checked every ten minutes).
         #[arg(long, value_name = "YYYY-MM-DD", env = "DMPGRAPH_TODAY")]
         today: Option<chrono::NaiveDate>,
     },
+}
+
+/// The SPARQL engine behind `/sparql` (`[backend]` of --config), and its
+/// overrides. The password is never a flag: `DMPGRAPH_BACKEND_PASSWORD`,
+/// `--backend-password-file`, or `password_file` / `password_env` in the
+/// configuration.
+#[derive(Debug, Args, Clone, Default)]
+pub struct BackendArgs {
+    /// The engine's base URL (the flavour's usual paths are added: Virtuoso
+    /// /sparql and /sparql-auth, oxigraph /query, /update and /store).
+    #[arg(long, value_name = "URL", env = "DMPGRAPH_BACKEND_URL")]
+    pub backend_url: Option<String>,
+    /// virtuoso, oxigraph or generic.
+    #[arg(long, value_name = "FLAVOUR", env = "DMPGRAPH_BACKEND_FLAVOUR", value_parser = ["virtuoso", "oxigraph", "generic"])]
+    pub backend_flavour: Option<String>,
+    /// The user the engine's updates are made as.
+    #[arg(long, value_name = "USER", env = "DMPGRAPH_BACKEND_USER")]
+    pub backend_user: Option<String>,
+    /// A file whose first line is the engine's password.
+    #[arg(long, value_name = "FILE", env = "DMPGRAPH_BACKEND_PASSWORD_FILE")]
+    pub backend_password_file: Option<PathBuf>,
 }
 
 /// The catalog configuration (titles, publisher, public contact, funder).

@@ -108,6 +108,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             oai_page_size,
             api_prefix,
             config,
+            backend,
             today,
         } => serve::serve(
             &store.store,
@@ -122,7 +123,14 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                 ..dmpgraph_oai::OaiConfig::default()
             },
             api_config(&config, &api_prefix)?,
+            crate::backend::engines(&config, &backend)?,
         ),
+        Command::Replicate {
+            store,
+            config,
+            backend,
+            once,
+        } => crate::backend::replicate(&store.store, &config, &backend, once),
         Command::Show {
             store,
             public_only,
@@ -448,9 +456,11 @@ fn stats(dir: &Path, json: bool, verify: bool) -> anyhow::Result<ExitCode> {
     if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(
-                &serde_json::json!({"stats": stats, "inconsistencies": problems})
-            )?
+            serde_json::to_string_pretty(&serde_json::json!({
+                "stats": stats,
+                "inconsistencies": problems,
+                "replicas": crate::backend::positions_json(dir, stats.last_seq)?,
+            }))?
         );
     } else {
         println!("store          {}", dir.display());
@@ -468,6 +478,9 @@ fn stats(dir: &Path, json: bool, verify: bool) -> anyhow::Result<ExitCode> {
             "last change    {}",
             stats.latest_change.map_or("-".into(), |t| t.to_rfc3339())
         );
+        for line in crate::backend::position_lines(dir, Some(stats.last_seq))? {
+            println!("replica        {line}");
+        }
         if let Some(ps) = &problems {
             println!(
                 "verify         {}",

@@ -1,6 +1,7 @@
 //! The `dmpgraph` binary: argument parsing and wiring only.
 
 mod args;
+mod backend;
 mod commands;
 mod export;
 mod harvest;
@@ -15,7 +16,10 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     // A server logs its requests (method, path, status, latency) and its
     // lifecycle by default; other commands only warnings.
-    let serving = matches!(cli.command, args::Command::Serve { .. });
+    let serving = matches!(
+        cli.command,
+        args::Command::Serve { .. } | args::Command::Replicate { once: false, .. }
+    );
     let default = match cli.verbose {
         0 if serving => "info",
         0 => "warn",

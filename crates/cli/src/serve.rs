@@ -86,6 +86,7 @@ pub fn serve(
     today: Option<chrono::NaiveDate>,
     oai: dmpgraph_oai::OaiConfig,
     api: dmpgraph_api::ApiConfig,
+    engines: Vec<dmpgraph_replica::EngineConfig>,
 ) -> anyhow::Result<ExitCode> {
     if !(query_timeout.is_finite() && query_timeout > 0.0) {
         anyhow::bail!("--query-timeout {query_timeout}: expected a positive number of seconds");
@@ -140,7 +141,32 @@ pub fn serve(
             })),
         },
     )?;
-    let config = Config { addr, limits, oai };
+    // Only the public view is replicated: the engines never see the
+    // private store. The one of `[backend]` also answers /sparql.
+    let replicators = crate::backend::Replicators::start(&local.public(), &engines)?;
+    let engine = match engines.iter().find(|e| e.serves_queries) {
+        Some(c) => Some(
+            dmpgraph_replica::Engine::new(c.clone())
+                .with_context(|| format!("engine '{}'", c.name))?,
+        ),
+        None => None,
+    };
+    let engine_note = engine
+        .as_ref()
+        .map(|e| {
+            format!(
+                " (answered by the engine '{}' at {})",
+                e.name(),
+                e.config().query_url
+            )
+        })
+        .unwrap_or_default();
+    let config = Config {
+        addr,
+        limits,
+        oai,
+        engine,
+    };
     let prefix = api.prefix.clone();
     let tokens = dmpgraph_api::auth::Tokens::new(
         &api.tokens,
@@ -153,11 +179,12 @@ pub fn serve(
     let routes = dmpgraph_api::router(local.public(), writes, api);
     let served = dmpgraph_server::run_with(local.public(), config, routes, |bound| {
         eprintln!(
-            "dmpgraph: serving {} on http://{bound}/ (SPARQL at /sparql, OAI-PMH at /oai, the maDMP API at {prefix}); writes through {}",
+            "dmpgraph: serving {} on http://{bound}/ (SPARQL at /sparql{engine_note}, OAI-PMH at /oai, the maDMP API at {prefix}); writes through {}",
             dir.display(),
             admin.path().display()
         );
     });
+    replicators.stop();
     admin.stop();
     local.shutdown().context("closing the store")?;
     served?;

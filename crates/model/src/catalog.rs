@@ -34,6 +34,12 @@ pub struct CatalogConfig {
     /// `[api]`: read by the maDMP API, not by the catalog.
     #[serde(default)]
     pub api: Elsewhere,
+    /// `[backend]`: the engine behind `/sparql`, read by `dmpgraph-replica`.
+    #[serde(default)]
+    pub backend: Elsewhere,
+    /// `[replicas.*]`: further engines fed from the change log.
+    #[serde(default)]
+    pub replicas: Elsewhere,
 }
 
 /// A table of the configuration file that another part of dmpgraph reads

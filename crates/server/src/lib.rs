@@ -23,6 +23,7 @@ mod oai;
 mod order;
 mod pages;
 pub mod query;
+mod remote;
 mod sparql;
 
 pub use formats::{from_name as format_from_name, Offer, OutputFormat};
@@ -68,6 +69,9 @@ pub struct Config {
     pub limits: Limits,
     /// The OAI-PMH repository.
     pub oai: dmpgraph_oai::OaiConfig,
+    /// The SPARQL engine that answers `/sparql` instead of the embedded
+    /// store (`[backend]`); other routes read the local store.
+    pub engine: Option<dmpgraph_replica::Engine>,
 }
 
 impl Default for Config {
@@ -76,6 +80,7 @@ impl Default for Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             limits: Limits::default(),
             oai: dmpgraph_oai::OaiConfig::default(),
+            engine: None,
         }
     }
 }
@@ -86,6 +91,20 @@ pub(crate) struct AppState {
     pub(crate) public: PublicView,
     pub(crate) gate: Gate,
     pub(crate) oai: Option<dmpgraph_oai::Provider>,
+    /// Where `/sparql` queries go: the embedded store when `None`.
+    pub(crate) engine: Option<dmpgraph_replica::Engine>,
+}
+
+/// An error with its sources, on one line.
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
 }
 
 /// An error answer: a status and a plain-text message for people.
@@ -113,6 +132,8 @@ impl From<QueryError> for HttpError {
             QueryError::TooLarge(_) => StatusCode::UNPROCESSABLE_ENTITY,
             QueryError::FormatMismatch { .. } => StatusCode::NOT_ACCEPTABLE,
             QueryError::Evaluation(_) | QueryError::Output(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            QueryError::Engine(_) => StatusCode::BAD_GATEWAY,
+            QueryError::EngineTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
         };
         HttpError::new(status, e.to_string())
     }
@@ -161,6 +182,7 @@ pub fn router_with(public: PublicView, config: &Config, extra: Router) -> Router
         public,
         gate: Gate::new(config.limits.clone()),
         oai,
+        engine: config.engine.clone(),
     };
     let cors = CorsLayer::new()
         .allow_origin(Any)

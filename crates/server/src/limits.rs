@@ -43,6 +43,11 @@ impl Gate {
         }
     }
 
+    /// The time limit of one query.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.limits.query_timeout
+    }
+
     /// Runs `job` on a blocking thread once a slot is free. Past the time
     /// limit the job's cancellation token fires and the caller gets
     /// [`QueryError::Timeout`] at once; the job keeps its slot until it
@@ -76,6 +81,51 @@ impl Gate {
                 cancel.cancel();
                 Err(QueryError::Timeout(timeout))
             }
+        }
+    }
+}
+
+impl Gate {
+    /// Runs an engine's query: `ask` (the request) then `write` (its
+    /// answer parsed and written again, on a blocking thread) once a slot
+    /// is free, both within the time limit.
+    pub(crate) async fn run_remote<A, W>(
+        &self,
+        engine: String,
+        ask: A,
+        write: W,
+    ) -> Result<Vec<u8>, QueryError>
+    where
+        A: std::future::Future<Output = Result<dmpgraph_replica::EngineAnswer, QueryError>>,
+        W: FnOnce(dmpgraph_replica::EngineAnswer, &RunLimits) -> Result<Vec<u8>, QueryError>
+            + Send
+            + 'static,
+    {
+        let timeout = self.limits.query_timeout;
+        let started = tokio::time::Instant::now();
+        let slot = tokio::time::timeout(timeout, Arc::clone(&self.slots).acquire_owned())
+            .await
+            .map_err(|_| QueryError::Busy)?
+            .map_err(|_| QueryError::Busy)?;
+        let run_limits = RunLimits {
+            max_rows: self.limits.max_rows,
+            cancel: CancellationToken::new(),
+            timeout,
+        };
+        let work = async move {
+            let answer = ask.await?;
+            // The slot is held while the answer is written again.
+            let handle = tokio::task::spawn_blocking(move || {
+                let _slot = slot;
+                write(answer, &run_limits)
+            });
+            handle
+                .await
+                .map_err(|join| QueryError::Evaluation(format!("the query task failed: {join}")))?
+        };
+        match tokio::time::timeout_at(started + timeout, work).await {
+            Ok(result) => result,
+            Err(_) => Err(QueryError::EngineTimeout(engine)),
         }
     }
 }

@@ -64,6 +64,12 @@ pub enum QueryError {
     /// Evaluation failed.
     #[error("query evaluation failed: {0}")]
     Evaluation(String),
+    /// The engine behind the endpoint cannot be reached or failed.
+    #[error("{0}")]
+    Engine(String),
+    /// The engine behind the endpoint did not answer within the time limit.
+    #[error("the SPARQL engine '{0}' behind this endpoint did not answer within the time limit; narrow the query (more specific patterns, LIMIT) and try again")]
+    EngineTimeout(String),
     /// Writing the answer failed.
     #[error("writing the answer failed: {0}")]
     Output(#[from] std::io::Error),
@@ -136,6 +142,11 @@ impl ParsedQuery {
             spargebra::Query::Construct { .. } => "CONSTRUCT",
             spargebra::Query::Describe { .. } => "DESCRIBE",
         }
+    }
+
+    /// The query's algebra.
+    pub(crate) fn algebra(&self) -> &spargebra::Query {
+        &self.query
     }
 
     /// Which formats the answer can take.

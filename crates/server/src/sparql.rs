@@ -230,6 +230,32 @@ async fn answer(
     let parsed = ParsedQuery::parse(text)?;
     let dataset = request.dataset()?;
     let format = choose_format(headers, request.format.as_deref(), parsed.offer())?;
+    if let Some(engine) = app.engine.clone() {
+        // The engine path: checked here, answered there, written again here.
+        crate::remote::check(parsed.algebra())?;
+        let accept = crate::remote::engine_accept(&parsed);
+        let timeout = app.gate.timeout();
+        let asking = engine.clone();
+        let ask = async move {
+            asking
+                .query(
+                    text,
+                    &request.default_graphs,
+                    &request.named_graphs,
+                    accept,
+                    timeout,
+                )
+                .await
+                .map_err(crate::remote::engine_error)
+        };
+        let body = app
+            .gate
+            .run_remote(engine.name().to_string(), ask, move |answer, limits| {
+                crate::remote::rewrite(&engine, &answer, format, limits)
+            })
+            .await?;
+        return Ok(ok(format, body));
+    }
     let public = app.public.clone();
     let body = app
         .gate

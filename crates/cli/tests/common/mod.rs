@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod engines;
 pub mod http;
 pub mod irdb;
 #[allow(unused_imports)] // each test file uses a different subset
