@@ -21,7 +21,7 @@
 
 mod common;
 
-use common::engines::{engine_ready, EngineProcess, Kind};
+use common::engines::{engine_ready, EngineProcess};
 use common::*;
 use oxigraph::sparql::results::{
     QueryResultsFormat, QueryResultsParser, SliceQueryResultsParserOutput,
