@@ -10,9 +10,12 @@
 //! every graph), `/record/{id}` (HTML and Turtle), `/store`, `export madmp`
 //! (1.3 and 1.2), `export rdf`, `show --public-only` — and every marker must
 //! be in a private output, so that the test cannot pass by losing data.
+//! Both stores are also replicated to oxigraph server and to Virtuoso 7 (a
+//! `[backend]`): no private marker in anything either engine holds.
 
 mod common;
 
+use common::engines::{engine_ready, EngineProcess};
 use common::http::*;
 use common::*;
 use dmpgraph_dev::{write_xlsx, Style};
@@ -391,8 +394,40 @@ fn assert_no_marker_leaks(
     }
 }
 
-#[test]
-fn private_values_stay_private_through_export_and_ingest_into_another_dmpgraph() {
+/// The two stores of the round trip, with their markers.
+struct Marked {
+    markers: Markers,
+    work: tempfile::TempDir,
+    /// The AMED plan.
+    first: tempfile::TempDir,
+    first_ids: Vec<String>,
+    /// The first one's export and the hand-made maDMP documents.
+    second: tempfile::TempDir,
+    second_ids: Vec<String>,
+    /// `export madmp --include-private` of the first store.
+    exported: std::path::PathBuf,
+}
+
+impl Markers {
+    /// The markers of the AMED form only (the first store's).
+    fn of_the_form(&self) -> Markers {
+        let only = |list: &[Marker]| -> Vec<Marker> {
+            list.iter()
+                .filter(|m| !m.field.starts_with("madmp"))
+                .cloned()
+                .collect()
+        };
+        Markers {
+            private: only(&self.private),
+            public: only(&self.public),
+        }
+    }
+}
+
+/// The AMED plan ingested into a first store and exported with its private
+/// values; that export and the hand-made maDMP documents ingested into a
+/// second store under another base IRI.
+fn marked_stores() -> Marked {
     let mut markers = Markers::default();
     let dmp = amed_plan(&mut markers);
     let work = tempfile::tempdir().unwrap();
@@ -420,17 +455,6 @@ fn private_values_stay_private_through_export_and_ingest_into_another_dmpgraph()
         "--store",
         s(first.path()),
     ]);
-    let private_export = std::fs::read_to_string(exported.join(format!("{GRANT}.json"))).unwrap();
-    let first_private_rdf = ok(&[
-        "export",
-        "rdf",
-        "--all",
-        "--include-private",
-        "--format",
-        "nquads",
-        "--store",
-        s(first.path()),
-    ]);
 
     // The second dmpgraph, under another base IRI: the first one's export
     // and hand-made maDMP documents.
@@ -455,6 +479,39 @@ fn private_values_stay_private_through_export_and_ingest_into_another_dmpgraph()
     second_ids.sort();
     assert_eq!(second_ids.len(), 3, "{second_ids:?}");
     assert!(second_ids.contains(&format!("http://localhost:8080/record/{GRANT}")));
+    Marked {
+        markers,
+        work,
+        first,
+        first_ids,
+        second,
+        second_ids,
+        exported,
+    }
+}
+
+#[test]
+fn private_values_stay_private_through_export_and_ingest_into_another_dmpgraph() {
+    let Marked {
+        markers,
+        work: _work,
+        first,
+        first_ids,
+        second,
+        second_ids,
+        exported,
+    } = marked_stores();
+    let private_export = std::fs::read_to_string(exported.join(format!("{GRANT}.json"))).unwrap();
+    let first_private_rdf = ok(&[
+        "export",
+        "rdf",
+        "--all",
+        "--include-private",
+        "--format",
+        "nquads",
+        "--store",
+        s(first.path()),
+    ]);
     let second_private = ok(&[
         "export",
         "madmp",
@@ -500,16 +557,7 @@ fn private_values_stay_private_through_export_and_ingest_into_another_dmpgraph()
     // No private marker in any public output of either store.
     let outputs = public_outputs(second.path(), &second_ids);
     assert_no_marker_leaks(&markers, &outputs, "the second store");
-    let of_the_form = |list: &[Marker]| -> Vec<Marker> {
-        list.iter()
-            .filter(|m| !m.field.starts_with("madmp"))
-            .cloned()
-            .collect()
-    };
-    let amed_only = Markers {
-        private: of_the_form(&markers.private),
-        public: of_the_form(&markers.public),
-    };
+    let amed_only = markers.of_the_form();
     let outputs = public_outputs(first.path(), &first_ids);
     assert_no_marker_leaks(&amed_only, &outputs, "the first store");
 
@@ -534,6 +582,49 @@ fn private_values_stay_private_through_export_and_ingest_into_another_dmpgraph()
         dmpgraph_madmp::validate(&parsed.document, parsed.version),
         Vec::new()
     );
+}
+
+/// Both stores replicated to an engine (`dmpgraph replicate --once`, as a
+/// deployment with a `[backend]` does): everything the engine then holds,
+/// searched for every private marker, and for every public one (so that
+/// the test cannot pass by replicating nothing).
+fn no_marker_reaches(start: fn() -> EngineProcess) {
+    let marked = marked_stores();
+    let amed_only = marked.markers.of_the_form();
+    for (store, markers, what) in [
+        (&marked.first, &amed_only, "the first store"),
+        (&marked.second, &marked.markers, "the second store"),
+    ] {
+        let engine = start();
+        let mut args = vec!["replicate", "--once", "--store", s(store.path())];
+        let backend = engine.serve_args(marked.work.path());
+        args.extend(backend.iter().map(String::as_str));
+        ok(&args);
+        let dump = engine.dump();
+        assert_no_marker_leaks(
+            markers,
+            &(
+                vec![(format!("{:?}, every quad of every graph", engine.kind), dump)],
+                Vec::new(),
+            ),
+            what,
+        );
+    }
+    assert!(!marked.first_ids.is_empty() && !marked.second_ids.is_empty());
+}
+
+#[test]
+fn no_private_marker_reaches_oxigraph_server_as_a_backend() {
+    if engine_ready("oxigraph") {
+        no_marker_reaches(EngineProcess::oxigraph);
+    }
+}
+
+#[test]
+fn no_private_marker_reaches_virtuoso_as_a_backend() {
+    if engine_ready("virtuoso-t") {
+        no_marker_reaches(EngineProcess::virtuoso);
+    }
 }
 
 #[test]

@@ -5,9 +5,9 @@
 //!
 //! The example store is the one a librarian would have: the examples
 //! ingested, their deposits harvested from the fixture server serving
-//! [`World::example_deposits`] (`dmpgraph harvest referenced`, then
+//! `World::example_deposits` (`dmpgraph harvest referenced`, then
 //! `dmpgraph harvest funder`), and linked (`dmpgraph link run`); see
-//! [`linked_examples`].
+//! `common::linked_examples`.
 //!
 //! `NOW()` is replaced by a fixed instant, so that the answers of the
 //! date-dependent queries do not change with the day the tests run.
@@ -15,7 +15,6 @@
 mod common;
 
 use common::*;
-use dmpgraph_dev::fixture_server::{FixtureServer, ServeOptions, World};
 use std::path::{Path, PathBuf};
 
 /// The instant `NOW()` stands for (the same day as `common::TODAY`).
@@ -23,83 +22,6 @@ const NOW: &str = "\"2026-11-01T00:00:00Z\"^^<http://www.w3.org/2001/XMLSchema#d
 
 /// At least this many queries are expected.
 const MIN_QUERIES: usize = 21;
-
-/// The DOIs the example plans name that were never registered (a planned
-/// dataset not deposited yet, or deposited elsewhere): `harvest referenced`
-/// reports each as a failure and exits 1, storing the rest.
-const NEVER_REGISTERED: [&str; 4] = [
-    "10.14989/289123",
-    "10.18908/dra.drp012345",
-    "10.18908/lsdba.nbdc04560-001",
-    "10.2210/pdb9xyz/pdb",
-];
-
-/// `dmpgraph harvest ARGS… --json -q` with every service pointed at
-/// `server`: its exit status and its summary.
-fn harvest(
-    server: &FixtureServer,
-    store: &Path,
-    args: &[&str],
-) -> (Option<i32>, serde_json::Value) {
-    let mut c = common::bin_against(server);
-    let out = c
-        .env("DMPGRAPH_CONTACT", "queries@example.org")
-        .arg("harvest")
-        .args(args)
-        .args(["--json", "-q", "--store", s(store)])
-        .output()
-        .expect("dmpgraph runs");
-    (out.status.code(), json(&out))
-}
-
-/// The examples as a librarian's store holds them: ingested, the deposits
-/// their plans point at harvested (`harvest referenced`), then everything
-/// AMED funded (`harvest funder`), all from the fixture server serving
-/// [`World::example_deposits`] on 127.0.0.1, then linked (`link run`, the
-/// default thresholds).
-fn linked_examples() -> tempfile::TempDir {
-    let store = ingested_examples();
-    let fixtures = FixtureServer::start(World::example_deposits(), ServeOptions::default());
-
-    let (code, summary) = harvest(&fixtures, store.path(), &["referenced"]);
-    let mut failed: Vec<&str> = summary["failed"]
-        .as_array()
-        .expect("a summary with its failures")
-        .iter()
-        .map(|f| f["target"].as_str().unwrap_or_default())
-        .collect();
-    failed.sort_unstable();
-    assert_eq!(
-        (code, failed.as_slice()),
-        (Some(1), NEVER_REGISTERED.as_slice()),
-        "harvest referenced: {summary:#}"
-    );
-    assert_eq!(summary["new"], 12, "harvest referenced: {summary:#}");
-
-    let (code, summary) = harvest(&fixtures, store.path(), &["funder"]);
-    assert_eq!(code, Some(0), "harvest funder: {summary:#}");
-    // The AMED-funded records not referenced by any plan: two DataCite
-    // datasets found for the plans' grants, two of other projects, a
-    // registry's data dictionary, and the JGA study and BioProject found by
-    // their grant titles; the JSPS-funded record is not AMED's.
-    assert_eq!(
-        (summary["new"].as_u64(), summary["skipped"].as_u64()),
-        (Some(7), Some(1)),
-        "harvest funder: {summary:#}"
-    );
-    drop(fixtures);
-
-    let out = run(&["link", "run", "--json", "--store", s(store.path())]);
-    assert_eq!(out.status.code(), Some(0), "link run: {}", stderr(&out));
-    let summary = json(&out);
-    assert_eq!(
-        summary["conflicts"].as_array().map(Vec::len),
-        Some(0),
-        "link run: {summary:#}"
-    );
-    assert!(summary["new"].as_u64() > Some(0), "link run: {summary:#}");
-    store
-}
 
 fn queries_dir() -> PathBuf {
     repo_root().join("examples/queries")

@@ -265,3 +265,83 @@ pub fn bin_against(server: &dmpgraph_dev::fixture_server::FixtureServer) -> Comm
     }
     c
 }
+
+/// The DOIs the example plans name that were never registered (a planned
+/// dataset not deposited yet, or deposited elsewhere): `harvest referenced`
+/// reports each as a failure and exits 1, storing the rest.
+pub const NEVER_REGISTERED: [&str; 4] = [
+    "10.14989/289123",
+    "10.18908/dra.drp012345",
+    "10.18908/lsdba.nbdc04560-001",
+    "10.2210/pdb9xyz/pdb",
+];
+
+/// `dmpgraph harvest ARGS… --json -q` with every service pointed at
+/// `server`: its exit status and its summary.
+pub fn harvest(
+    server: &dmpgraph_dev::fixture_server::FixtureServer,
+    store: &Path,
+    args: &[&str],
+) -> (Option<i32>, serde_json::Value) {
+    let mut c = bin_against(server);
+    let out = c
+        .env("DMPGRAPH_CONTACT", "queries@example.org")
+        .arg("harvest")
+        .args(args)
+        .args(["--json", "-q", "--store", s(store)])
+        .output()
+        .expect("dmpgraph runs");
+    (out.status.code(), json(&out))
+}
+
+/// The examples as a librarian's store holds them: ingested, the deposits
+/// their plans point at harvested (`harvest referenced`), then everything
+/// AMED funded (`harvest funder`), all from the fixture server serving
+/// [`World::example_deposits`] on 127.0.0.1, then linked (`link run`, the
+/// default thresholds).
+pub fn linked_examples() -> tempfile::TempDir {
+    let store = ingested_examples();
+    let fixtures = dmpgraph_dev::fixture_server::FixtureServer::start(
+        dmpgraph_dev::fixture_server::World::example_deposits(),
+        dmpgraph_dev::fixture_server::ServeOptions::default(),
+    );
+
+    let (code, summary) = harvest(&fixtures, store.path(), &["referenced"]);
+    let mut failed: Vec<&str> = summary["failed"]
+        .as_array()
+        .expect("a summary with its failures")
+        .iter()
+        .map(|f| f["target"].as_str().unwrap_or_default())
+        .collect();
+    failed.sort_unstable();
+    assert_eq!(
+        (code, failed.as_slice()),
+        (Some(1), NEVER_REGISTERED.as_slice()),
+        "harvest referenced: {summary:#}"
+    );
+    assert_eq!(summary["new"], 12, "harvest referenced: {summary:#}");
+
+    let (code, summary) = harvest(&fixtures, store.path(), &["funder"]);
+    assert_eq!(code, Some(0), "harvest funder: {summary:#}");
+    // The AMED-funded records not referenced by any plan: two DataCite
+    // datasets found for the plans' grants, two of other projects, a
+    // registry's data dictionary, and the JGA study and BioProject found by
+    // their grant titles; the JSPS-funded record is not AMED's.
+    assert_eq!(
+        (summary["new"].as_u64(), summary["skipped"].as_u64()),
+        (Some(7), Some(1)),
+        "harvest funder: {summary:#}"
+    );
+    drop(fixtures);
+
+    let out = run(&["link", "run", "--json", "--store", s(store.path())]);
+    assert_eq!(out.status.code(), Some(0), "link run: {}", stderr(&out));
+    let summary = json(&out);
+    assert_eq!(
+        summary["conflicts"].as_array().map(Vec::len),
+        Some(0),
+        "link run: {summary:#}"
+    );
+    assert!(summary["new"].as_u64() > Some(0), "link run: {summary:#}");
+    store
+}
