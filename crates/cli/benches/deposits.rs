@@ -28,14 +28,7 @@
 
 mod common;
 
-use common::{arg, plan_write, start_dmpgraph};
-use dmpgraph_dev::linkset::{linkset, LinkSetOptions};
-use dmpgraph_harvest::client::Validators;
-use dmpgraph_harvest::run::Harvested;
-use dmpgraph_model::CatalogConfig;
-use dmpgraph_pipeline::harvest::deposit_write;
-use dmpgraph_rdf::Base;
-use dmpgraph_store::{Change, Stores, WriterOptions};
+use common::{arg, build_linked_store, start_dmpgraph};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -88,73 +81,6 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// The plans and deposits, written as ingest and harvest write them; the
-/// example plans through `dmpgraph ingest`.
-fn build_store(dir: &Path, plans: usize, records: usize) -> (usize, usize) {
-    let t0 = Instant::now();
-    let set = linkset(&LinkSetOptions {
-        plans,
-        records,
-        seed: 7,
-    });
-    let entries: usize = set.plans.iter().map(|p| p.datasets.len()).sum();
-    eprintln!(
-        "generated {} plans ({entries} entries) and {} deposits in {:.1} s",
-        set.plans.len(),
-        set.deposits.len(),
-        t0.elapsed().as_secs_f64()
-    );
-    let t0 = Instant::now();
-    let base = Base::default();
-    let catalog = CatalogConfig::builtin();
-    let stores = Stores::open(dir).unwrap().start_writer(WriterOptions {
-        offline: true,
-        ..WriterOptions::default()
-    });
-    for (n, chunk) in set.plans.chunks(256).enumerate() {
-        let batch = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, dmp)| plan_write(dmp, &base, catalog, &format!("plan-{}.xlsx", n * 256 + i)))
-            .collect();
-        stores.submit(batch).unwrap();
-    }
-    let retrieved = "2026-11-01T00:00:00Z".parse().unwrap();
-    for chunk in set.deposits.chunks(1000) {
-        let batch = chunk
-            .iter()
-            .map(|d| {
-                Change::Put(deposit_write(
-                    &Harvested {
-                        deposit: d.clone(),
-                        content_hash: format!("{}", d.id),
-                        url: format!("http://127.0.0.1:1/{}", d.id),
-                        validators: Validators::default(),
-                        retrieved,
-                    },
-                    &base,
-                ))
-            })
-            .collect();
-        stores.submit(batch).unwrap();
-    }
-    stores.shutdown().unwrap();
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let status = bin()
-        .arg("ingest")
-        .arg("--store")
-        .arg(dir)
-        .arg(&examples)
-        .stdout(Stdio::null())
-        .status()
-        .expect("cannot run dmpgraph ingest");
-    assert!(status.success(), "dmpgraph ingest examples: {status}");
-    // Compacted, as `dmpgraph ingest` leaves a large ingest.
-    Stores::open(dir).unwrap().optimize().unwrap();
-    eprintln!("stored in {:.1} s", t0.elapsed().as_secs_f64());
-    (entries, set.deposits.len())
-}
-
 /// One SPARQL request (GET, JSON results): the rows and the time, or why
 /// it failed.
 fn ask(agent: &ureq::Agent, url: &str, query: &str) -> Result<(usize, f64), String> {
@@ -195,7 +121,7 @@ fn main() {
     }
     .unwrap();
     let store = root.path().join("store");
-    let (entries, deposits) = build_store(&store, plans, records);
+    let (entries, deposits) = build_linked_store(&store, plans, records);
 
     let (out, link_secs) = timed(&["link", "run", "--json"], &store);
     let summary: serde_json::Value = serde_json::from_slice(&out).unwrap();

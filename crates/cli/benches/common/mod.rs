@@ -3,7 +3,11 @@
 use dmpgraph_model::{CatalogConfig, Dmp};
 use dmpgraph_pipeline::records::{self, Context};
 use dmpgraph_rdf::Base;
-use dmpgraph_store::Change;
+use dmpgraph_dev::linkset::{linkset, LinkSetOptions};
+use dmpgraph_harvest::client::Validators;
+use dmpgraph_harvest::run::Harvested;
+use dmpgraph_pipeline::harvest::deposit_write;
+use dmpgraph_store::{Change, Stores, WriterOptions};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -86,12 +90,19 @@ pub fn log_file(log: &Path) -> Stdio {
 
 #[allow(dead_code)] // not every bench uses it
 pub fn start_dmpgraph(store: &Path, log: PathBuf) -> Server {
+    start_dmpgraph_with(store, log, &[])
+}
+
+/// `dmpgraph serve` with more arguments (before `DMPGRAPH_BENCH_SERVE_ARGS`).
+#[allow(dead_code)] // not every bench uses it
+pub fn start_dmpgraph_with(store: &Path, log: PathBuf, args: &[&str]) -> Server {
     let mut command = Command::new(env!("CARGO_BIN_EXE_dmpgraph"));
     command
         .arg("serve")
         .arg("--store")
         .arg(store)
-        .args(["--addr", "127.0.0.1:0"]);
+        .args(["--addr", "127.0.0.1:0"])
+        .args(args);
     if let Ok(extra) = std::env::var("DMPGRAPH_BENCH_SERVE_ARGS") {
         command.args(extra.split_whitespace());
     }
@@ -151,4 +162,73 @@ pub fn status_and_body(
         .read_to_vec()
         .map_err(|e| e.to_string())?;
     Ok((status, body))
+}
+
+/// The plans and deposits, written as ingest and harvest write them; the
+/// example plans through `dmpgraph ingest`.
+#[allow(dead_code)] // not every bench uses it
+pub fn build_linked_store(dir: &Path, plans: usize, records: usize) -> (usize, usize) {
+    let t0 = Instant::now();
+    let set = linkset(&LinkSetOptions {
+        plans,
+        records,
+        seed: 7,
+    });
+    let entries: usize = set.plans.iter().map(|p| p.datasets.len()).sum();
+    eprintln!(
+        "generated {} plans ({entries} entries) and {} deposits in {:.1} s",
+        set.plans.len(),
+        set.deposits.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    let t0 = Instant::now();
+    let base = Base::default();
+    let catalog = CatalogConfig::builtin();
+    let stores = Stores::open(dir).unwrap().start_writer(WriterOptions {
+        offline: true,
+        ..WriterOptions::default()
+    });
+    for (n, chunk) in set.plans.chunks(256).enumerate() {
+        let batch = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, dmp)| plan_write(dmp, &base, catalog, &format!("plan-{}.xlsx", n * 256 + i)))
+            .collect();
+        stores.submit(batch).unwrap();
+    }
+    let retrieved = "2026-11-01T00:00:00Z".parse().unwrap();
+    for chunk in set.deposits.chunks(1000) {
+        let batch = chunk
+            .iter()
+            .map(|d| {
+                Change::Put(deposit_write(
+                    &Harvested {
+                        deposit: d.clone(),
+                        content_hash: format!("{}", d.id),
+                        url: format!("http://127.0.0.1:1/{}", d.id),
+                        validators: Validators::default(),
+                        retrieved,
+                    },
+                    &base,
+                ))
+            })
+            .collect();
+        stores.submit(batch).unwrap();
+    }
+    stores.shutdown().unwrap();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let status = Command::new(env!("CARGO_BIN_EXE_dmpgraph"))
+        .env_remove("RUST_LOG")
+        .arg("ingest")
+        .arg("--store")
+        .arg(dir)
+        .arg(&examples)
+        .stdout(Stdio::null())
+        .status()
+        .expect("cannot run dmpgraph ingest");
+    assert!(status.success(), "dmpgraph ingest examples: {status}");
+    // Compacted, as `dmpgraph ingest` leaves a large ingest.
+    Stores::open(dir).unwrap().optimize().unwrap();
+    eprintln!("stored in {:.1} s", t0.elapsed().as_secs_f64());
+    (entries, set.deposits.len())
 }
