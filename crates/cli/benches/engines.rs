@@ -3,7 +3,8 @@
 //! over the same data, asked the same queries.
 //!
 //! ```sh
-//! cargo bench --workspace --bench engines [-- --plans 30000] [--records 100000] \
+//! cargo bench --workspace --bench engines [-- --plans 30000] [--records 100000] [--no-deposits] \
+//!     [--store DIR] [--load bulk|replicate] \
 //!     [--repeat 5] [--seconds 10] [--clients 16] [--budget 300]
 //! ```
 //!
@@ -51,7 +52,7 @@ mod engines;
 
 mod common;
 
-use common::{arg, build_linked_store, start_dmpgraph_with, Server};
+use common::{arg, build_store_of, start_dmpgraph_with, Server};
 use engines::{canonical, EngineProcess, VirtuosoSize};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use std::path::{Path, PathBuf};
@@ -204,8 +205,8 @@ fn rows(q: &Query, body: &[u8]) -> usize {
     if q.graph {
         return text.lines().filter(|l| !l.trim().is_empty()).count();
     }
-    let json: serde_json::Value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("{}: not SPARQL JSON ({e})", q.name));
+    let json: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not SPARQL JSON ({e})", q.name));
     if json.get("boolean").is_some() {
         return 1;
     }
@@ -266,7 +267,7 @@ fn answers_and_times(
 
 fn ms(s: f64) -> String {
     if s < 10.0 {
-        format!("{:.0}", s * 1000.0)
+        format!("{:.0} ms", s * 1000.0)
     } else {
         format!("{:.1} s", s)
     }
@@ -295,25 +296,58 @@ fn main() {
     let queries = load_queries();
     assert!(!queries.is_empty(), "no query in examples/queries");
 
-    // 1. Data.
+    // 1. Data: built, or an earlier run's store (`--store DIR`, kept with
+    // DMPGRAPH_BENCH_KEEP=1).
     let t = Instant::now();
-    let (entries, deposits) = build_linked_store(&store, plans, records);
-    let (out, link_secs) = dmpgraph(&["link", "run", "--json"], &store);
-    let linked: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let reused: Option<PathBuf> = std::env::args()
+        .skip_while(|a| a != "--store")
+        .nth(1)
+        .map(PathBuf::from);
+    let store = reused.clone().unwrap_or(store);
+    // `--no-deposits`: the plans alone, as the catalog holds them before
+    // any harvest (`dmpgraph-dev generate`'s scale: 6.7 million quads at
+    // 30,000 plans); the deposit queries (17–21) then answer nothing.
+    let with_deposits = !std::env::args().any(|a| a == "--no-deposits");
+    if reused.is_none() {
+        build_store_of(&store, plans, records, with_deposits);
+    }
+    if reused.is_none() && with_deposits {
+        let (out, link_secs) = dmpgraph(&["link", "run", "--json"], &store);
+        let linked: serde_json::Value = serde_json::from_str(&out).unwrap();
+        eprintln!("link run: {} links in {link_secs:.0} s", linked["new"]);
+    }
     let stats: serde_json::Value =
         serde_json::from_str(&dmpgraph(&["stats", "--json"], &store).0).unwrap();
-    let quads = stats["stats"]["public_quads"]
-        .as_u64()
-        .or_else(|| stats["public_quads"].as_u64());
+    let stats = &stats["stats"];
+    let (quads, last_seq) = (
+        stats["public_quads"].as_u64().unwrap_or(0),
+        stats["last_seq"].as_u64().unwrap_or(0),
+    );
+    let count = |kind: &str| stats["records"][kind].as_u64().unwrap_or(0);
+    let (plans, deposits, links) = (count("dmp"), count("deposit"), count("link"));
     eprintln!(
-        "data: {plans} plans ({entries} planned datasets), {deposits} deposits, {} links (link run {link_secs:.0} s), {} public quads; {:.0} s",
-        linked["new"],
-        quads.map_or("?".to_string(), |q| q.to_string()),
-        t.elapsed().as_secs_f64()
+        "data: {plans} plans, {deposits} deposits, {links} link records, {quads} public quads ({:.0} s){}",
+        t.elapsed().as_secs_f64(),
+        reused.as_ref().map_or(String::new(), |d| format!(", reused from {}", d.display()))
     );
 
-    // 2. Engines, brought up to date by `dmpgraph replicate --once`.
-    let virtuoso = EngineProcess::virtuoso_sized(&VirtuosoSize {
+    // 2. Engines, brought up to date by `dmpgraph replicate --once`
+    // (`--load replicate`, the default below 5,000 plans), or loaded from
+    // the public store's N-Quads by each engine's own bulk loader and their
+    // positions set to the store's last change (`--load bulk`, the default
+    // from 5,000 plans: replication into Virtuoso runs at about 14,000
+    // quads/s, half an hour at 30,000 plans with their deposits).
+    let bulk = match std::env::args()
+        .skip_while(|a| a != "--load")
+        .nth(1)
+        .as_deref()
+    {
+        Some("bulk") => true,
+        Some("replicate") => false,
+        Some(other) => panic!("--load {other}: bulk or replicate"),
+        None => plans >= 5_000,
+    };
+    let mut virtuoso = EngineProcess::virtuoso_sized(&VirtuosoSize {
         buffers,
         max_dirty_buffers: buffers / 4 * 3,
         http_threads: (clients as u32 + 4).max(10),
@@ -321,10 +355,25 @@ fn main() {
         max_query_mem_mb: 2_000,
         in_dir: Some(root.path().to_path_buf()),
     });
-    let oxigraph = EngineProcess::oxigraph_in(Some(root.path()));
+    let mut oxigraph = EngineProcess::oxigraph_in(Some(root.path()));
     let mut configs = Vec::new();
     let mut loaded = Vec::new();
-    for (name, engine) in [("virtuoso", &virtuoso), ("oxigraph", &oxigraph)] {
+    let dump = virtuoso.dir().join("public.nq");
+    if bulk {
+        let t = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_dmpgraph"))
+            .args(["export", "rdf", "--all", "--format", "nquads", "--store"])
+            .arg(&store)
+            .stdout(std::fs::File::create(&dump).unwrap())
+            .status()
+            .expect("dmpgraph export runs");
+        assert!(out.success(), "dmpgraph export rdf: {out}");
+        eprintln!(
+            "exported the public store as N-Quads in {:.0} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    for (name, engine) in [("virtuoso", &mut virtuoso), ("oxigraph", &mut oxigraph)] {
         let config = root.path().join(format!("{name}.toml"));
         // The catalog's configuration (`serve --config` reads both), then
         // the engine as `[backend]`.
@@ -337,17 +386,41 @@ fn main() {
             format!("{catalog}\n{}", engine.backend_toml(name, root.path())),
         )
         .unwrap();
-        let (_, secs) = dmpgraph(
-            &["replicate", "--once", "--config", config.to_str().unwrap()],
-            &store,
-        );
+        let t = Instant::now();
+        if bulk {
+            engine.bulk_load(&dump);
+            // The engine holds every change up to the last: its position.
+            let position = dmpgraph_replica::Position {
+                name: name.to_string(),
+                engine: engine.query_url(),
+                seq: last_seq,
+                replicated_at: Some(chrono::Utc::now()),
+                last_error: None,
+                failing_since: None,
+            };
+            let dir = store.join("public/replicas");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(
+                dir.join(format!("{name}.json")),
+                serde_json::to_vec_pretty(&position).unwrap(),
+            )
+            .unwrap();
+        } else {
+            dmpgraph(
+                &["replicate", "--once", "--config", config.to_str().unwrap()],
+                &store,
+            );
+        }
+        let secs = t.elapsed().as_secs_f64();
         eprintln!(
-            "replicated to {name} in {secs:.0} s ({} MB on disk)",
+            "{} {name} in {secs:.0} s ({} MB on disk)",
+            if bulk { "bulk-loaded" } else { "replicated to" },
             engine.disk_bytes() / 1_000_000
         );
         loaded.push(secs);
         configs.push(config);
     }
+    let _ = std::fs::remove_file(&dump);
 
     // 3 and 4. Answers and latency: the embedded store with both engines
     // asked directly, in turn; then dmpgraph in front of each engine.
@@ -383,7 +456,7 @@ fn main() {
             }
         }
         eprintln!(
-            "  {:<36} {:>7} rows  embedded {:>6} ms  Virtuoso {:>6} ms  oxigraph {:>6} ms",
+            "  {:<36} {:>7} rows  embedded {:>9}  Virtuoso {:>9}  oxigraph {:>9}",
             q.name,
             counts[0],
             ms(median(t[0].clone())),
@@ -399,10 +472,7 @@ fn main() {
         .zip(&direct)
     {
         let r = throughput(url, &queries, clients, seconds, budget);
-        eprintln!(
-            "throughput {name}: {:.1} queries/s, {} errors",
-            r.0, r.2
-        );
+        eprintln!("throughput {name}: {:.1} queries/s, {} errors", r.0, r.2);
         tp.push(r);
     }
     drop(embedded);
@@ -421,7 +491,11 @@ fn main() {
         for ((q, ours), (theirs, _)) in queries.iter().zip(&answers).zip(&got) {
             if ours != theirs {
                 let only = |a: &[String], b: &[String]| -> Vec<String> {
-                    a.iter().filter(|x| !b.contains(x)).take(3).cloned().collect()
+                    a.iter()
+                        .filter(|x| !b.contains(x))
+                        .take(3)
+                        .cloned()
+                        .collect()
                 };
                 differ.push(format!(
                     "{}: {} rows embedded, {} through dmpgraph with {name} behind it\nonly embedded: {:#?}\nonly {name}: {:#?}",
@@ -445,14 +519,16 @@ fn main() {
             queries.len(),
             tput.0
         );
-        fronted.push((got.into_iter().map(|(_, t)| median(t)).collect::<Vec<_>>(), tput));
+        fronted.push((
+            got.into_iter().map(|(_, t)| median(t)).collect::<Vec<_>>(),
+            tput,
+        ));
     }
 
     // The table.
     println!();
     println!(
-        "{plans} plans ({entries} planned datasets) and {deposits} deposits, {} public quads; {} queries; median of {repeat} after a warm-up, one client, GET over keep-alive HTTP/1.1; {} cores",
-        quads.map_or("?".to_string(), |q| q.to_string()),
+        "{plans} plans, {deposits} deposits, {links} link records, {quads} public quads; {} queries; median of {repeat} after a warm-up, one client, GET over keep-alive HTTP/1.1; {} cores",
         queries.len(),
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
@@ -463,12 +539,18 @@ fn main() {
         oxigraph.version()
     );
     println!(
-        "replicated by `dmpgraph replicate --once`: Virtuoso {:.0} s, oxigraph server {:.0} s",
-        loaded[0], loaded[1]
+        "{}: Virtuoso {:.0} s, oxigraph server {:.0} s",
+        if bulk {
+            "loaded from the N-Quads dump by each engine's bulk loader (ld_dir and rdf_loader_run; oxigraph load)"
+        } else {
+            "replicated by `dmpgraph replicate --once`"
+        },
+        loaded[0],
+        loaded[1]
     );
     println!();
     println!(
-        "| query | rows | embedded ms | Virtuoso ms | oxigraph server ms | embedded / Virtuoso | dmpgraph→Virtuoso ms | dmpgraph→oxigraph ms |"
+        "| query | rows | embedded | Virtuoso | oxigraph server | embedded / Virtuoso | dmpgraph→Virtuoso | dmpgraph→oxigraph |"
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     let mut medians: [Vec<f64>; 3] = Default::default();

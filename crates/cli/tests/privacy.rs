@@ -604,7 +604,10 @@ fn no_marker_reaches(start: fn() -> EngineProcess) {
         assert_no_marker_leaks(
             markers,
             &(
-                vec![(format!("{:?}, every quad of every graph", engine.kind), dump)],
+                vec![(
+                    format!("{:?}, every quad of every graph", engine.kind),
+                    dump,
+                )],
                 Vec::new(),
             ),
             what,

@@ -576,7 +576,11 @@ mod tests {
                 })
                 .collect()
         };
-        let (a, b, c) = (graph("http://ex/a", 3), graph("http://ex/b", 4), graph("http://ex/c", 1));
+        let (a, b, c) = (
+            graph("http://ex/a", 3),
+            graph("http://ex/b", 4),
+            graph("http://ex/c", 1),
+        );
         let blank = vec![
             Quad::new(
                 BlankNode::new_unchecked("b1"),
@@ -617,7 +621,10 @@ mod tests {
             .on_store(&store)
             .execute()
             .unwrap();
-        assert!(matches!(linked, oxigraph::sparql::QueryResults::Boolean(true)));
+        assert!(matches!(
+            linked,
+            oxigraph::sparql::QueryResults::Boolean(true)
+        ));
     }
 
     fn spargebra_check(text: &str) {

@@ -1,12 +1,12 @@
 //! What the benches share: a plan as `dmpgraph ingest` stores it.
 
-use dmpgraph_model::{CatalogConfig, Dmp};
-use dmpgraph_pipeline::records::{self, Context};
-use dmpgraph_rdf::Base;
 use dmpgraph_dev::linkset::{linkset, LinkSetOptions};
 use dmpgraph_harvest::client::Validators;
 use dmpgraph_harvest::run::Harvested;
+use dmpgraph_model::{CatalogConfig, Dmp};
 use dmpgraph_pipeline::harvest::deposit_write;
+use dmpgraph_pipeline::records::{self, Context};
+use dmpgraph_rdf::Base;
 use dmpgraph_store::{Change, Stores, WriterOptions};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -168,6 +168,13 @@ pub fn status_and_body(
 /// example plans through `dmpgraph ingest`.
 #[allow(dead_code)] // not every bench uses it
 pub fn build_linked_store(dir: &Path, plans: usize, records: usize) -> (usize, usize) {
+    build_store_of(dir, plans, records, true)
+}
+
+/// [`build_linked_store`], with or without the deposits (the plans alone:
+/// the catalog before any harvest).
+#[allow(dead_code)] // not every bench uses it
+pub fn build_store_of(dir: &Path, plans: usize, records: usize, deposits: bool) -> (usize, usize) {
     let t0 = Instant::now();
     let set = linkset(&LinkSetOptions {
         plans,
@@ -197,7 +204,12 @@ pub fn build_linked_store(dir: &Path, plans: usize, records: usize) -> (usize, u
         stores.submit(batch).unwrap();
     }
     let retrieved = "2026-11-01T00:00:00Z".parse().unwrap();
-    for chunk in set.deposits.chunks(1000) {
+    let stored = if deposits {
+        set.deposits.as_slice()
+    } else {
+        &[]
+    };
+    for chunk in stored.chunks(1000) {
         let batch = chunk
             .iter()
             .map(|d| {
