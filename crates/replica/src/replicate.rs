@@ -318,14 +318,24 @@ impl Replicator {
     /// Update requests of several records each, at most
     /// `max_request_bytes` (a larger record alone).
     fn send_updates(&self, ops: Vec<Op>) -> Result<(), ReplicaError> {
-        let max = self.engine.config().max_request_bytes;
-        let per_insert = match self.engine.flavour() {
+        let per_insert = self.per_insert();
+        self.send_packed(ops.iter().map(|op| update_text(op, per_insert)))
+    }
+
+    /// Triples per `INSERT DATA` for this engine.
+    fn per_insert(&self) -> usize {
+        match self.engine.flavour() {
             Flavour::Virtuoso => VIRTUOSO_TRIPLES_PER_INSERT,
             _ => usize::MAX,
-        };
+        }
+    }
+
+    /// Update operations joined into requests of at most
+    /// `max_request_bytes` (a larger operation alone), each sent in turn.
+    fn send_packed(&self, operations: impl Iterator<Item = String>) -> Result<(), ReplicaError> {
+        let max = self.engine.config().max_request_bytes;
         let mut request = String::new();
-        for op in ops {
-            let text = update_text(&op, per_insert);
+        for text in operations {
             if !request.is_empty() && request.len() + text.len() > max {
                 self.send(std::mem::take(&mut request))?;
             }
@@ -387,24 +397,7 @@ impl Replicator {
             }
             return Ok(());
         }
-        let per_insert = match self.engine.flavour() {
-            Flavour::Virtuoso => VIRTUOSO_TRIPLES_PER_INSERT,
-            _ => usize::MAX,
-        };
-        let mut request = String::new();
-        for text in insert_operations(live, per_insert) {
-            if !request.is_empty() && request.len() + text.len() > max {
-                self.send(std::mem::take(&mut request))?;
-            }
-            if !request.is_empty() {
-                request.push_str(" ;\n");
-            }
-            request.push_str(&text);
-        }
-        if !request.is_empty() {
-            self.send(request)?;
-        }
-        Ok(())
+        self.send_packed(insert_operations(live, self.per_insert()).into_iter())
     }
 }
 
@@ -445,11 +438,11 @@ fn insert_operations<'a>(
             }
             match open {
                 None => {
-                    let _ = write!(op, "INSERT DATA {{ GRAPH <{g}> {{\n");
+                    let _ = writeln!(op, "INSERT DATA {{ GRAPH <{g}> {{");
                     open = Some(g);
                 }
                 Some(o) if o != g => {
-                    let _ = write!(op, "}}\nGRAPH <{g}> {{\n");
+                    let _ = writeln!(op, "}}\nGRAPH <{g}> {{");
                     open = Some(g);
                 }
                 Some(_) => {}
