@@ -354,8 +354,9 @@ impl Replicator {
         self.runtime.block_on(self.engine.update(update))
     }
 
-    /// The bulk path of a first load: per batch, every graph dropped in
-    /// one request, then the live ones' quads: to an oxigraph server as
+    /// The bulk path of a first load: per batch, every graph dropped (one
+    /// request for a batch, within `max_request_bytes`), then the live
+    /// ones' quads: to an oxigraph server as
     /// N-Quads posted to its Graph Store Protocol endpoint, to others in
     /// `INSERT DATA` operations spanning several graphs (Virtuoso's of at
     /// most [`VIRTUOSO_TRIPLES_PER_INSERT`] triples), requests of at most
@@ -363,19 +364,10 @@ impl Replicator {
     /// while it loads, as during any first load.
     fn send_bulk(&self, ops: Vec<Op>) -> Result<(), ReplicaError> {
         let max = self.engine.config().max_request_bytes;
-        let mut drops = String::new();
-        for op in &ops {
-            let graph = match op {
-                Op::Replace(g, _) | Op::Drop(g) => g,
-            };
-            if !drops.is_empty() {
-                drops.push_str(" ;\n");
-            }
-            let _ = write!(drops, "DROP SILENT GRAPH <{graph}>");
-        }
-        if !drops.is_empty() {
-            self.send(drops)?;
-        }
+        self.send_packed(ops.iter().map(|op| {
+            let (Op::Replace(g, _) | Op::Drop(g)) = op;
+            format!("DROP SILENT GRAPH <{g}>")
+        }))?;
         let live = ops.iter().filter_map(|op| match op {
             Op::Replace(g, quads) => Some((g.as_str(), quads.as_slice())),
             Op::Drop(_) => None,
@@ -479,18 +471,11 @@ fn update_text(op: &Op, per_insert: usize) -> String {
         }
         Op::Replace(g, quads) => {
             let _ = write!(out, "DROP SILENT GRAPH <{g}>");
-            let per_insert = if quads.iter().any(has_blank_node) {
-                tracing::warn!(graph = %g, "the graph has blank nodes (the store is meant to be skolemised): sent in one INSERT DATA");
-                usize::MAX
-            } else {
-                per_insert.max(1)
-            };
-            for chunk in quads.chunks(per_insert.min(quads.len().max(1))) {
-                let _ = write!(out, " ;\nINSERT DATA {{ GRAPH <{g}> {{\n");
-                for q in chunk {
-                    let _ = writeln!(out, "{} {} {} .", q.subject, q.predicate, q.object);
-                }
-                out.push_str("} }");
+            for insert in
+                insert_operations(std::iter::once((g.as_str(), quads.as_slice())), per_insert)
+            {
+                out.push_str(" ;\n");
+                out.push_str(&insert);
             }
         }
     }
