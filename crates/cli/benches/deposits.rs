@@ -28,10 +28,9 @@
 
 mod common;
 
-use common::{arg, build_linked_store, start_dmpgraph};
+use common::{arg, build_linked_store, dmpgraph_timed as timed, start_dmpgraph};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The day the figures hold for (the generator's statuses hold for it too).
@@ -49,32 +48,6 @@ SELECT ?entry ?dataset ?due ?days WHERE {
   BIND(xsd:integer(REPLACE(STR(?today - ?due), "^P([0-9]+)D$", "$1")) AS ?days)
 }
 ORDER BY DESC(?days) ?entry"#;
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_dmpgraph"));
-    c.env_remove("RUST_LOG");
-    c
-}
-
-/// Runs the binary, checks it succeeded, returns its stdout and the time.
-fn timed(args: &[&str], store: &Path) -> (Vec<u8>, f64) {
-    let t0 = Instant::now();
-    let out = bin()
-        .args(args)
-        .arg("--store")
-        .arg(store)
-        .stdin(Stdio::null())
-        .output()
-        .expect("cannot run dmpgraph");
-    let secs = t0.elapsed().as_secs_f64();
-    assert!(
-        out.status.success(),
-        "dmpgraph {args:?}: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.stdout, secs)
-}
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);

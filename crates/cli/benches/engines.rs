@@ -52,11 +52,18 @@ mod engines;
 
 mod common;
 
-use common::{arg, build_store_of, start_dmpgraph_with, Server};
+use common::{
+    arg, build_store_of, count_results, dmpgraph_timed, is_graph_query, sparql_agent,
+    start_dmpgraph_with, Server,
+};
+
+fn agent(budget: u64) -> ureq::Agent {
+    sparql_agent(Duration::from_secs(budget))
+}
 use engines::{canonical, EngineProcess, VirtuosoSize};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -69,11 +76,6 @@ struct Query {
     graph: bool,
     accept: &'static str,
     encoded: String,
-}
-
-fn is_graph_query(text: &str) -> bool {
-    dmpgraph_server::query::ParsedQuery::parse(text)
-        .is_ok_and(|q| q.offer() == dmpgraph_server::Offer::Rdf)
 }
 
 fn load_queries() -> Vec<Query> {
@@ -106,16 +108,6 @@ fn load_queries() -> Vec<Query> {
             }
         })
         .collect()
-}
-
-fn agent(budget: u64) -> ureq::Agent {
-    ureq::Agent::new_with_config(
-        ureq::config::Config::builder()
-            .http_status_as_error(false)
-            .max_idle_connections_per_host(1)
-            .timeout_global(Some(Duration::from_secs(budget)))
-            .build(),
-    )
 }
 
 /// One GET: the body of a 200, or why not.
@@ -199,43 +191,10 @@ fn throughput(
     )
 }
 
-/// Rows of a SPARQL JSON answer (1 for ASK), or lines of N-Triples.
-fn rows(q: &Query, body: &[u8]) -> usize {
-    let text = String::from_utf8_lossy(body);
-    if q.graph {
-        return text.lines().filter(|l| !l.trim().is_empty()).count();
-    }
-    let json: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not SPARQL JSON ({e})", q.name));
-    if json.get("boolean").is_some() {
-        return 1;
-    }
-    json.pointer("/results/bindings")
-        .and_then(|b| b.as_array())
-        .map_or(0, Vec::len)
-}
-
 /// Runs `dmpgraph ARGS --store STORE`; its stdout and the time it took.
 fn dmpgraph(args: &[&str], store: &Path) -> (String, f64) {
-    let t = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_dmpgraph"))
-        .args(args)
-        .arg("--store")
-        .arg(store)
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("cannot run dmpgraph");
-    assert!(
-        out.status.success(),
-        "dmpgraph {args:?}: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        t.elapsed().as_secs_f64(),
-    )
+    let (out, secs) = dmpgraph_timed(args, store);
+    (String::from_utf8_lossy(&out).into_owned(), secs)
 }
 
 /// `dmpgraph serve` over `store`, with more arguments.
@@ -438,7 +397,10 @@ fn main() {
         let mut counts = Vec::new();
         for (i, url) in direct.iter().enumerate() {
             let body = ask(&agent, url, q).unwrap_or_else(|e| panic!("{} from {url}: {e}", q.name));
-            counts.push(rows(q, &body));
+            counts.push(
+                count_results(q.graph, &body)
+                    .unwrap_or_else(|e| panic!("{} from {url}: {e}", q.name)),
+            );
             if i == 0 {
                 answers.push(canonical(&String::from_utf8_lossy(&body), q.graph));
             }

@@ -59,7 +59,12 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use common::{log_file, start_dmpgraph, Server};
+use common::{count_results, is_graph_query, log_file, sparql_agent, start_dmpgraph, Server};
+
+/// The client of the run: five minutes for a whole answer.
+fn agent() -> ureq::Agent {
+    sparql_agent(Duration::from_secs(300))
+}
 
 /// Pairs of requests a query gets even past its time budget.
 const MIN_PAIRS: usize = 5;
@@ -260,12 +265,6 @@ fn replace_now(text: &str) -> String {
     out
 }
 
-/// Whether the query is a CONSTRUCT or DESCRIBE, as the server reads it.
-fn is_graph_query(text: &str) -> bool {
-    dmpgraph_server::query::ParsedQuery::parse(text)
-        .is_ok_and(|q| q.offer() == dmpgraph_server::Offer::Rdf)
-}
-
 /// The queries of the run: the librarians' files, then the bench's own.
 fn load_queries(record: &str) -> Vec<Query> {
     let dir = std::env::var_os("DMPGRAPH_BENCH_QUERIES")
@@ -434,16 +433,6 @@ fn start_oxigraph(location: &Path, log: PathBuf) -> Server {
 // ---------------------------------------------------------------------------
 // HTTP
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::new_with_config(
-        ureq::config::Config::builder()
-            .http_status_as_error(false)
-            .max_idle_connections_per_host(1)
-            .timeout_global(Some(Duration::from_secs(300)))
-            .build(),
-    )
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Method {
     Get,
@@ -469,28 +458,6 @@ fn ask(
             .send(q.text.as_bytes()),
     };
     common::status_and_body(response)
-}
-
-/// Rows of a SPARQL JSON answer (1 for ASK), or triples of N-Triples.
-fn count_results(q: &Query, body: &[u8]) -> Result<usize, String> {
-    if q.accept == "application/n-triples" {
-        return Ok(body
-            .split(|&b| b == b'\n')
-            .filter(|l| {
-                let l = l.trim_ascii();
-                !l.is_empty() && !l.starts_with(b"#")
-            })
-            .count());
-    }
-    let json: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| format!("not SPARQL JSON: {e}"))?;
-    if json.get("boolean").is_some() {
-        return Ok(1);
-    }
-    json.pointer("/results/bindings")
-        .and_then(|b| b.as_array())
-        .map(Vec::len)
-        .ok_or_else(|| "no results.bindings".to_string())
 }
 
 // ---------------------------------------------------------------------------
@@ -670,7 +637,10 @@ fn main() {
         let b = ask(&agent, &oxigraph.url, &q, method);
         let verdict = match (&a, &b) {
             (Ok((200, ba)), Ok((200, bb))) => {
-                match (count_results(&q, ba), count_results(&q, bb)) {
+                match (
+                    count_results(q.accept == "application/n-triples", ba),
+                    count_results(q.accept == "application/n-triples", bb),
+                ) {
                     (Ok(ra), Ok(rb)) if ra == rb => Ok(ra),
                     (ra, rb) => Err(format!("dmpgraph {ra:?} rows, oxigraph {rb:?} rows")),
                 }

@@ -244,3 +244,70 @@ pub fn build_store_of(dir: &Path, plans: usize, records: usize, deposits: bool) 
     eprintln!("stored in {:.1} s", t0.elapsed().as_secs_f64());
     (entries, set.deposits.len())
 }
+
+/// Whether the query is a CONSTRUCT or DESCRIBE, as the server reads it.
+#[allow(dead_code)] // not every bench asks SPARQL
+pub fn is_graph_query(text: &str) -> bool {
+    dmpgraph_server::query::ParsedQuery::parse(text)
+        .is_ok_and(|q| q.offer() == dmpgraph_server::Offer::Rdf)
+}
+
+/// A client that keeps one connection per host and waits `timeout` for a
+/// whole answer; statuses are answers, not errors.
+#[allow(dead_code)] // not every bench asks over HTTP
+pub fn sparql_agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::new_with_config(
+        ureq::config::Config::builder()
+            .http_status_as_error(false)
+            .max_idle_connections_per_host(1)
+            .timeout_global(Some(timeout))
+            .build(),
+    )
+}
+
+/// Rows of a SPARQL JSON answer (1 for ASK), or triples of N-Triples
+/// (`graph`).
+#[allow(dead_code)] // not every bench asks SPARQL
+pub fn count_results(graph: bool, body: &[u8]) -> Result<usize, String> {
+    if graph {
+        return Ok(body
+            .split(|&b| b == b'\n')
+            .filter(|l| {
+                let l = l.trim_ascii();
+                !l.is_empty() && !l.starts_with(b"#")
+            })
+            .count());
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("not SPARQL JSON: {e}"))?;
+    if json.get("boolean").is_some() {
+        return Ok(1);
+    }
+    json.pointer("/results/bindings")
+        .and_then(|b| b.as_array())
+        .map(Vec::len)
+        .ok_or_else(|| "no results.bindings".to_string())
+}
+
+/// Runs `dmpgraph ARGS --store STORE`, checks it succeeded: its stdout and
+/// the time it took.
+#[allow(dead_code)] // not every bench runs the binary
+pub fn dmpgraph_timed(args: &[&str], store: &Path) -> (Vec<u8>, f64) {
+    let t0 = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_dmpgraph"))
+        .env_remove("RUST_LOG")
+        .args(args)
+        .arg("--store")
+        .arg(store)
+        .stdin(Stdio::null())
+        .output()
+        .expect("cannot run dmpgraph");
+    let secs = t0.elapsed().as_secs_f64();
+    assert!(
+        out.status.success(),
+        "dmpgraph {args:?}: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.stdout, secs)
+}
